@@ -1,0 +1,5 @@
+"""``python -m helpers`` runs the set-up check."""
+
+from helpers.setup_check import main
+
+raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Self-checks for the exercises: each prints a verdict and returns True or False.
+
+They never raise, so "Run All Cells" goes on past an unsolved exercise; the hidden
+solution cells ``assert`` them, so the tests fail if a solution stops working.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers.executors import cpu_count
+
+
+def verdict(ok: bool, praise: str, hint: str) -> bool:
+    print(f"✅ {praise}" if ok else f"❌ Not yet. Hint: {hint}")
+    return ok
+
+
+# --- lesson 00 ------------------------------------------------------------------------
+
+
+def threads_for_deadline(workers: Any, tasks: int = 12, seconds: float = 0.2, deadline: float = 0.5) -> bool:
+    """Exercise 00.1: the fewest threads that finish ``tasks`` waits before ``deadline``."""
+    if not isinstance(workers, int) or workers < 1:
+        return verdict(False, "", "set `workers` to a whole number of threads, at least 1.")
+    rounds = math.ceil(tasks / workers)  # each thread runs its share of waits one after another
+    needed = next(w for w in range(1, tasks + 1) if math.ceil(tasks / w) * seconds < deadline)
+    if workers == needed:
+        return verdict(True, f"{workers} threads: {rounds} rounds of {seconds} s each, under {deadline} s.", "")
+    if workers > needed:
+        return verdict(False, "", f"{workers} threads work, but fewer do too: find the smallest number.")
+    return verdict(False, "", f"with {workers} threads some thread must run {rounds} waits in a row "
+                              f"({rounds * seconds:.1f} s). How many rounds fit in {deadline} s?")
+
+
+def counter_after(after_threads: Any, after_processes: Any, bumps: int = 5) -> bool:
+    """Exercise 00.2: the parent's counter after bumps run in threads, then in processes."""
+    ok = after_threads == bumps and after_processes == bumps
+    if after_threads != bumps:
+        hint = "threads share their process's memory: each bump changes the one `counter`."
+    else:
+        hint = "a worker process bumps its own copy of `counter`; the parent's copy does not move."
+    return verdict(ok, "threads changed the parent's counter; processes changed only their own copies.", hint)
+
+
+# --- lesson 01 ------------------------------------------------------------------------
+
+PATH_CASES = {
+    "images/foo.jpg": "thumbnails/foo_32.jpg",
+    "images/more/Kite.JPG": "thumbnails/Kite_32.jpg",
+    "holiday photos/beach.png": "thumbnails/beach_32.jpg",
+    "cat.jpeg": "thumbnails/cat_32.jpg",
+}
+
+
+def thumbnail_name(fn: Callable[[str, int], Any]) -> bool:
+    """Exercise 01.1: a fixed version of the original tutorial's output-name code."""
+    if not callable(fn):
+        return verdict(False, "", "define a function `thumbnail_name(infile, size)`.")
+    for infile, expected in PATH_CASES.items():
+        try:
+            got = fn(infile, 32)
+        except Exception as exc:
+            return verdict(False, "", f"thumbnail_name({infile!r}, 32) raised {type(exc).__name__}: {exc}")
+        if not isinstance(got, str | Path):
+            return verdict(False, "", f"thumbnail_name({infile!r}, 32) gave {got!r}, not a path. "
+                                      "Does your function `return` its answer?")
+        if Path(got).as_posix() != expected:
+            return verdict(False, "", f"thumbnail_name({infile!r}, 32) gave {Path(got).as_posix()!r}, "
+                                      f"expected {expected!r}. Try pathlib's `.stem`.")
+    return verdict(True, "every case gives the right name.", "")
+
+
+def cpu_choice(executor: Any, workers: Any, cores: int | None = None) -> bool:
+    """Exercise 01.2: the executor and worker count for pure-Python CPU work here."""
+    cores = cores or cpu_count()
+    if executor != "process":
+        return verdict(False, "", "pure-Python work holds the GIL: only one thread runs it at a time.")
+    if workers != cores:
+        return verdict(False, "", f"this machine has {cores} usable cores; fewer leaves cores idle and "
+                                  "more only take turns on them.")
+    return verdict(True, f"processes, one per core ({cores}).", "")

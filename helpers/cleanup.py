@@ -1,0 +1,63 @@
+"""Did a lesson leave anything running? Every notebook ends by asking.
+
+A thread or child process left behind by one cell keeps running while the learner
+reads on: it can print into a later cell or hold a file open. Each lesson takes a
+:func:`snapshot` in its first cell and calls :func:`check_nothing_left` in its
+last, and the tests run every lesson, so a leak fails the build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass
+
+
+# Threads that libraries start once and keep for the life of the process, on
+# purpose: pyzmq's garbage collector (the kernel's messaging) and tqdm's monitor.
+# They are not the lesson's doing and cannot be stopped by it.
+LIBRARY_THREADS = ("zmq.utils.garbage.GarbageCollectorThread", "tqdm._monitor.TMonitor")
+
+
+def _kind(thread: threading.Thread) -> str:
+    return f"{type(thread).__module__}.{type(thread).__qualname__}"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The threads alive at a moment (the kernel's own, when taken at the start)."""
+
+    thread_ids: frozenset[int]
+
+
+def snapshot() -> Snapshot:
+    return Snapshot(frozenset(t.ident for t in threading.enumerate() if t.ident is not None))
+
+
+def leftovers(before: Snapshot, grace: float = 2.0) -> list[str]:
+    """Threads started since ``before`` and child processes still alive.
+
+    Waits up to ``grace`` seconds first: a pool's helper threads take a moment to
+    exit after ``shutdown``.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        threads = [
+            t
+            for t in threading.enumerate()
+            if t.is_alive() and t.ident not in before.thread_ids and _kind(t) not in LIBRARY_THREADS
+        ]
+        children = multiprocessing.active_children()  # also reaps finished children
+        if not (threads or children) or time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    return [f"thread {t.name!r} ({_kind(t)})" for t in threads] + [f"process {p.name!r} (pid {p.pid})" for p in children]
+
+
+def check_nothing_left(before: Snapshot) -> str:
+    """Say that nothing is left running, or raise naming what is."""
+    left = leftovers(before)
+    if left:
+        raise RuntimeError("still running after the lesson: " + ", ".join(left))
+    return "Clean: no thread or child process is left running."

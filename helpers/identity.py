@@ -1,0 +1,49 @@
+"""Processes own memory; threads share it. Small functions that show it.
+
+Lesson 00 runs :func:`whoami` and :func:`bump` in threads and in processes. The
+functions live here, in a module, because a process started with spawn or
+forkserver has to import the function it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+# A module-level global: one copy per process, shared by all of its threads.
+counter = 0
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which process and which thread a piece of code ran in."""
+
+    pid: int
+    thread_id: int
+    thread_name: str
+
+    def __str__(self) -> str:
+        return f"pid {self.pid}, thread {self.thread_name} (id {self.thread_id})"
+
+
+def whoami(_: object = None) -> Identity:
+    """Where this call is running. The ignored argument lets ``map`` call it."""
+    thread = threading.current_thread()
+    return Identity(os.getpid(), threading.get_ident(), thread.name)
+
+
+def bump(by: int = 1) -> int:
+    """Add ``by`` to this process's ``counter`` and return what it now holds."""
+    global counter
+    counter += by
+    return counter
+
+
+def read_counter() -> int:
+    return counter
+
+
+def reset_counter() -> None:
+    global counter
+    counter = 0

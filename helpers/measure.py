@@ -1,0 +1,257 @@
+"""Time the same work under different executors and worker counts.
+
+Results are plain records (dataclasses), so one measurement can feed a table, a
+plot, a test and a benchmark. Timings include starting the pool: a learner's
+program pays that cost too, and it is part of why processes lose on small jobs.
+
+Measuring is itself a lesson: wall-clock times are noisy, so every setting is run
+several times and summarised by the median.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue as queue_module
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from helpers.executors import EXECUTOR_KINDS, make_executor
+from helpers.timeline import Span, traced
+
+PER_TASK = "process-per-task"
+KINDS: tuple[str, ...] = (*EXECUTOR_KINDS, PER_TASK)
+PER_TASK_TIMEOUT = 300.0  # seconds; a crashed child must not hang the notebook
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed run: ``tasks`` items on ``executor`` with ``workers`` workers."""
+
+    executor: str
+    workers: int
+    repeat: int
+    seconds: float
+    tasks: int
+
+
+@dataclass(frozen=True)
+class Point:
+    """The median of the runs of one setting, and its speed-up over the baseline."""
+
+    executor: str
+    workers: int
+    seconds: float
+    speedup: float
+    runs: int
+
+
+@dataclass(frozen=True)
+class TracedRun:
+    """A run's results, in item order, with the Span of every task."""
+
+    executor: str
+    workers: int
+    seconds: float
+    results: list[Any]
+    spans: list[Span]
+    origin: float  # perf_counter reading when the run (and its pool) started
+
+
+def execute(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    executor: str = "serial",
+    workers: int | None = None,
+    *,
+    start_method: str | None = None,
+) -> list[Any]:
+    """``[fn(item) for item in items]``, run on the chosen executor, in item order.
+
+    ``"process-per-task"`` starts one ``multiprocessing.Process`` per item, all at
+    once, as the original tutorial did (but collects results and joins them all).
+    """
+    if executor == PER_TASK:
+        return run_process_per_task(fn, items, start_method=start_method)
+    with make_executor(executor, workers, start_method=start_method) as pool:
+        return list(pool.map(fn, items))
+
+
+def run_process_per_task(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    start_method: str | None = None,
+    timeout: float = PER_TASK_TIMEOUT,
+) -> list[Any]:
+    """One process per item, started together; results in item order.
+
+    Results are read from the queue *before* joining: a child that has put a large
+    result on a queue does not exit until someone reads it, so joining first can
+    wait forever. A child that dies without answering ends the wait at ``timeout``.
+    """
+    context = multiprocessing.get_context(start_method)
+    answers = context.Queue()
+    processes = [
+        context.Process(target=_call_and_put, args=(answers, index, fn, item), name=f"task-{index}")
+        for index, item in enumerate(items)
+    ]
+    for process in processes:
+        process.start()
+    results: list[Any] = [None] * len(items)
+    failure: BaseException | None = None
+    try:
+        deadline = time.monotonic() + timeout
+        for _ in processes:
+            index, ok, value = answers.get(timeout=max(0.0, deadline - time.monotonic()))
+            results[index] = value
+            if not ok and failure is None:
+                failure = value
+    except queue_module.Empty:
+        failure = TimeoutError(f"a task process did not answer within {timeout:.0f} s")
+    finally:
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        answers.close()
+        answers.join_thread()
+    if failure is not None:
+        raise failure
+    return results
+
+
+def _call_and_put(answers: Any, index: int, fn: Callable[[Any], Any], item: Any) -> None:
+    try:
+        answers.put((index, True, fn(item)))
+    except Exception as exc:  # hand the error to the parent instead of dying silently
+        answers.put((index, False, exc))
+
+
+def run_traced(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    executor: str = "serial",
+    workers: int | None = None,
+    *,
+    start_method: str | None = None,
+) -> TracedRun:
+    """Run once and record which worker ran each item, and when."""
+    origin = time.perf_counter()
+    pairs = execute(traced(fn), items, executor, workers, start_method=start_method)
+    seconds = time.perf_counter() - origin
+    return TracedRun(
+        executor=executor,
+        workers=_effective_workers(executor, workers, len(items)),
+        seconds=seconds,
+        results=[result for result, _ in pairs],
+        spans=[span for _, span in pairs],
+        origin=origin,
+    )
+
+
+def _effective_workers(executor: str, workers: int | None, tasks: int) -> int:
+    from helpers.executors import cpu_count
+
+    if executor == "serial":
+        return 1
+    if executor == PER_TASK:
+        return tasks
+    return workers or cpu_count()
+
+
+def measure(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    executors: Iterable[str] = ("serial", "thread", "process"),
+    workers: Iterable[int] = (1, 2, 4),
+    repeats: int = 3,
+    start_method: str | None = None,
+    progress: bool = False,
+) -> list[Run]:
+    """Time ``fn`` over ``items`` for every executor and worker count.
+
+    Serial and process-per-task runs have no worker count to vary, so they are
+    timed once per repeat, not once per count.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, not {repeats}")
+    settings: list[tuple[str, int | None]] = []
+    for kind in executors:
+        if kind not in KINDS:
+            raise ValueError(f"executor must be one of {', '.join(KINDS)}, not {kind!r}")
+        if kind in ("serial", PER_TASK):
+            settings.append((kind, None))
+        else:
+            settings.extend((kind, count) for count in workers)
+    plan = [(kind, count, r) for r in range(repeats) for kind, count in settings]
+    if progress:
+        from tqdm.auto import tqdm
+
+        plan = tqdm(plan, desc="measuring", unit="run")
+    runs = []
+    for kind, count, repeat in plan:
+        started = time.perf_counter()
+        execute(fn, items, kind, count, start_method=start_method)
+        seconds = time.perf_counter() - started
+        runs.append(Run(kind, _effective_workers(kind, count, len(items)), repeat, seconds, len(items)))
+    return runs
+
+
+def summarize(runs: Iterable[Run], baseline: str = "serial") -> list[Point]:
+    """Median time per (executor, workers), and speed-up against ``baseline``.
+
+    The baseline is the median of the ``baseline`` executor's runs with one worker.
+    """
+    groups: dict[tuple[str, int], list[float]] = {}
+    for run in runs:
+        groups.setdefault((run.executor, run.workers), []).append(run.seconds)
+    base = [times for (kind, count), times in groups.items() if kind == baseline and count == 1]
+    if not base:
+        raise ValueError(f"no {baseline!r} run with one worker to compare against")
+    reference = statistics.median(base[0])
+    return [
+        Point(kind, count, statistics.median(times), reference / statistics.median(times), len(times))
+        for (kind, count), times in groups.items()
+    ]
+
+
+def point_from(traced_run: TracedRun, reference_seconds: float) -> Point:
+    """A single traced run as a Point, against a known serial time."""
+    return Point(
+        traced_run.executor,
+        traced_run.workers,
+        traced_run.seconds,
+        reference_seconds / traced_run.seconds,
+        1,
+    )
+
+
+def table(points: Iterable[Point]) -> str:
+    """A Markdown table of points, for printing in a notebook or a README."""
+    lines = ["| executor | workers | median s | speed-up |", "|---|---:|---:|---:|"]
+    for p in sorted(points, key=lambda p: (KINDS.index(p.executor) if p.executor in KINDS else 99, p.workers)):
+        lines.append(f"| {p.executor} | {p.workers} | {p.seconds:.3f} | {p.speedup:.2f}x |")
+    return "\n".join(lines)
+
+
+def pool_startup_seconds(start_method: str | None = None, workers: int = 2, repeats: int = 3) -> float:
+    """Median time to start a process pool, run one trivial task per worker, and stop.
+
+    This is the fixed cost a process pool adds before any real work; with
+    ``spawn`` and ``forkserver`` each worker is a fresh interpreter that must
+    import the task's module first.
+    """
+    from helpers.workloads import wait_for
+
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with make_executor("process", workers, start_method=start_method) as pool:
+            list(pool.map(wait_for, [0.0] * workers))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)

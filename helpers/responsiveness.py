@@ -1,0 +1,106 @@
+"""Responsiveness: slow work run in the kernel's main thread freezes the notebook.
+
+A progress bar does the "work", and a Click-me button counts clicks. Started the
+blocking way, the work holds the kernel's main thread, so clicks wait in a queue
+until it ends. Started in a background thread, the kernel stays free and the count
+goes up while the bar moves. The logic is a plain class, so tests drive it without
+a browser; :meth:`ResponsivenessDemo.widget` only wires it to buttons.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+
+class ResponsivenessDemo:
+    """Slow work (``steps`` x ``delay`` seconds) that moves a progress bar."""
+
+    def __init__(self, steps: int = 30, delay: float = 0.1) -> None:
+        if steps < 1 or delay < 0:
+            raise ValueError("steps must be at least 1 and delay not negative")
+        self.steps = steps
+        self.delay = delay
+        self.progress = 0
+        self.clicks = 0
+        self.clicks_during_work = 0
+        self._worker: threading.Thread | None = None
+        self._busy = threading.Event()
+        self._bar: Any = None
+        self._label: Any = None
+
+    # --- the logic -------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._busy.is_set()
+
+    def work(self) -> None:
+        """The slow job itself: sleep a step at a time, reporting progress."""
+        self._busy.set()
+        try:
+            for step in range(1, self.steps + 1):
+                time.sleep(self.delay)
+                self.progress = step
+                self._show()
+        finally:
+            self._busy.clear()
+            self._show()
+
+    def run_blocking(self) -> None:
+        """Do the work in the calling thread: nothing else runs until it ends."""
+        if self.busy:
+            return
+        self.progress = 0
+        self.work()
+
+    def start_background(self) -> threading.Thread | None:
+        """Do the work in a new thread and return at once (None if already busy)."""
+        if self.busy:
+            return None
+        self.progress = 0
+        self._busy.set()  # busy from now, not from when the thread gets going
+        self._worker = threading.Thread(target=self.work, name="background-work", daemon=False)
+        self._worker.start()
+        return self._worker
+
+    def wait(self, timeout: float | None = 30) -> bool:
+        """Join the background thread, if any; True when no work is left running."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+            return not self._worker.is_alive()
+        return True
+
+    def click(self, *_: Any) -> None:
+        """What the Click-me button does: count, noting clicks made during work."""
+        self.clicks += 1
+        if self.busy:
+            self.clicks_during_work += 1
+        self._show()
+
+    # --- the widget ------------------------------------------------------------------
+
+    def _show(self) -> None:
+        if self._bar is not None:
+            self._bar.value = self.progress
+            self._bar.bar_style = "info" if self.busy else "success"
+        if self._label is not None:
+            self._label.value = (
+                f"clicks counted: {self.clicks} (while work was running: {self.clicks_during_work})"
+            )
+
+    def widget(self) -> Any:
+        """Buttons to start the work either way, a bar, and a Click-me counter."""
+        import ipywidgets as w
+
+        self._bar = w.IntProgress(value=0, min=0, max=self.steps, description="work")
+        self._label = w.Label()
+        blocking = w.Button(description="Start (blocking)", button_style="warning")
+        background = w.Button(description="Start (background thread)", button_style="primary")
+        clicker = w.Button(description="Click me", icon="hand-pointer")
+        blocking.on_click(lambda _: self.run_blocking())
+        background.on_click(lambda _: self.start_background())
+        clicker.on_click(self.click)
+        self._show()
+        return w.VBox([w.HBox([blocking, background]), self._bar, w.HBox([clicker, self._label])])

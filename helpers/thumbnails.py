@@ -1,0 +1,423 @@
+"""Make thumbnails of every image in a folder: the course's real, CPU-heavy job.
+
+Run it from a shell::
+
+    python -m helpers.thumbnails images/ thumbnails/ --sizes 32 64 128 --executor thread
+
+How it stays fast: one decode per image, not one per size. JPEG can decode at 1/2,
+1/4 or 1/8 scale almost for free ("draft" mode), so each file is decoded once at the
+smallest scale that still covers the largest thumbnail, and each smaller size is
+shrunk from the one before it. Decoding at full size first is the obvious rewrite,
+and it is slower than calling Pillow's ``thumbnail()`` once per size, because that
+already uses draft mode.
+
+How it stays safe: a file it cannot read gives a one-line reason and the run goes
+on; every thumbnail is encoded in memory, then written to a temporary file and
+renamed into place, so a crash never leaves half a file; output names keep the
+source's folder and extension, so no two sources share an output and no source is
+overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from helpers.executors import EXECUTOR_KINDS, make_executor, map_unordered
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
+DEFAULT_SIZES = (32, 64, 128)
+# Lanczos is the sharpest of Pillow's filters when shrinking, and with draft mode
+# doing the coarse reduction it has only a 2-4x step left, where it costs little.
+RESAMPLE = Image.Resampling.LANCZOS
+JPEG_QUALITY = 85
+BACKGROUND = (255, 255, 255)  # transparent pixels become white in a JPEG
+
+
+class ThumbnailError(Exception):
+    """A source file that cannot be made into thumbnails; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One source image and where each of its thumbnails goes. Picklable."""
+
+    source: Path
+    targets: tuple[tuple[int, Path], ...]
+
+    @property
+    def name(self) -> str:  # the timeline labels a task by its ``name``
+        return self.source.name
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """What happened to one source: the files written, or why none were."""
+
+    source: Path
+    outputs: tuple[Path, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+@dataclass
+class RunReport:
+    """The outcome of a whole run, in source order."""
+
+    results: list[ImageResult]
+    seconds: float
+    executor: str = "serial"
+    workers: int = 1
+    failures: list[ImageResult] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.failures = [r for r in self.results if not r.ok]
+
+    @property
+    def written(self) -> int:
+        return sum(len(r.outputs) for r in self.results)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.results)} files, {self.written} thumbnails written, "
+            f"{len(self.failures)} failed, {self.seconds:.2f} s "
+            f"({self.executor}, {self.workers} worker{'s' if self.workers != 1 else ''})"
+        )
+
+
+# --- finding images and naming outputs ---------------------------------------------
+
+
+def find_images(root: Path | str, *, exclude: Path | str | None = None) -> list[Path]:
+    """Every image file below ``root``, in a stable order.
+
+    Matching is by extension, case-insensitively (``.JPG`` counts). Hidden files
+    and folders are skipped: they include editors' checkpoints and this module's own
+    temporary files. ``exclude`` (the output folder, when it sits inside ``root``)
+    is skipped too, so a second run does not make thumbnails of thumbnails.
+    """
+    root = Path(root)
+    skip = Path(exclude).resolve() if exclude is not None else None
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip
+        )
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_SUFFIXES:
+                found.append(here / name)
+    return found
+
+
+def output_path(source: Path, src_root: Path, out_root: Path, size: int) -> Path:
+    """Where the ``size`` thumbnail of ``source`` goes.
+
+    The source's sub-folder is kept (``a/cat.jpg`` and ``b/cat.jpg`` stay apart) and
+    so is its extension (``cat.jpg`` and ``cat.png`` stay apart):
+    ``a/cat.jpg`` becomes ``a/cat_jpg_64.jpg``. Extensions contain no underscore, so
+    the name can be read back unambiguously and two sources never share it.
+    """
+    relative_folder = source.parent.relative_to(src_root)
+    extension = source.suffix.lstrip(".")
+    return out_root / relative_folder / f"{source.stem}_{extension}_{size}.jpg"
+
+
+def plan(sources: Iterable[Path], src_root: Path, out_root: Path, sizes: Sequence[int]) -> list[Job]:
+    """One Job per source, with every size's destination decided up front."""
+    sizes = validate_sizes(sizes)
+    return [
+        Job(source, tuple((size, output_path(source, src_root, out_root, size)) for size in sizes))
+        for source in sources
+    ]
+
+
+def validate_sizes(sizes: Iterable[int]) -> tuple[int, ...]:
+    """Sizes as a tuple, largest first, without repeats; each must be a positive int."""
+    sizes = tuple(sizes)
+    if not sizes:
+        raise ValueError("give at least one thumbnail size")
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"thumbnail sizes must be positive whole numbers, not {size!r}")
+    return tuple(sorted(set(sizes), reverse=True))
+
+
+# --- decoding and converting ---------------------------------------------------------
+
+
+def open_for_thumbnails(path: Path | str, largest: int) -> Image.Image:
+    """Decode ``path`` once, no larger than needed for a ``largest``-pixel thumbnail.
+
+    Returns an upright RGB or L image (EXIF orientation applied) that a JPEG can
+    hold. Raises ThumbnailError with a one-line reason for anything unreadable.
+    """
+    path = Path(path)
+    try:
+        with Image.open(path) as im:
+            _refuse_bombs(im)
+            # Ask the decoder to shrink while decoding (JPEG only; others ignore it).
+            # Both sides stay at least `largest`, so no thumbnail is upscaled.
+            im.draft(None, (largest, largest))
+            im.load()
+            upright = ImageOps.exif_transpose(im)  # a new, loaded image
+        return to_jpeg_mode(upright)
+    except ThumbnailError:
+        raise
+    except Exception as exc:  # every reader error becomes one line in the report
+        raise ThumbnailError(describe_error(path, exc)) from exc
+
+
+def _refuse_bombs(im: Image.Image) -> None:
+    """Pillow only warns between its limit and twice it; the course refuses both."""
+    limit = Image.MAX_IMAGE_PIXELS
+    width, height = im.size
+    if limit is not None and width * height > limit:
+        raise ThumbnailError(
+            f"too large: {width}x{height} = {width * height:,} pixels is over Pillow's "
+            f"limit of {limit:,} (a possible decompression bomb)"
+        )
+
+
+def to_jpeg_mode(im: Image.Image) -> Image.Image:
+    """Convert any Pillow mode to RGB or L, the modes a JPEG stores faithfully.
+
+    Transparency is laid over white (not black, which is what a bare convert gives);
+    16-bit greys are scaled down rather than clipped; CMYK and palettes become RGB.
+    """
+    mode = im.mode
+    if mode in ("RGB", "L"):
+        return im
+    if mode == "1":
+        return im.convert("L")
+    if mode.startswith("I;16") or mode == "I":
+        wide = im if mode == "I" else im.convert("I")
+        _, high = wide.getextrema()
+        if high > 255:  # 16-bit data: keep the top 8 bits
+            wide = wide.point(lambda value: value * (1 / 256))
+        return wide.convert("L")
+    if mode == "F":
+        return im.convert("L")
+    has_alpha = "A" in mode or "a" in mode or (mode == "P" and "transparency" in im.info)
+    if has_alpha:
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, BACKGROUND)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")
+
+
+def shrink_all(im: Image.Image, sizes: Sequence[int]) -> dict[int, Image.Image]:
+    """Every size of ``im``, each shrunk from the previous (larger) one.
+
+    Each thumbnail fits inside a size x size square with its aspect ratio kept, and
+    is never enlarged: a source smaller than a size keeps its own dimensions.
+    """
+    thumbnails: dict[int, Image.Image] = {}
+    current = im
+    for size in validate_sizes(sizes):
+        current = current.copy()
+        current.thumbnail((size, size), RESAMPLE)
+        thumbnails[size] = current
+    return thumbnails
+
+
+def encode_jpeg(im: Image.Image) -> bytes:
+    """The JPEG bytes of ``im``; no EXIF is kept, as the pixels are already upright."""
+    buffer = io.BytesIO()
+    im.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return buffer.getvalue()
+
+
+def write_atomically(data: bytes, dest: Path) -> None:
+    """Write ``data`` to ``dest`` so that ``dest`` is either complete or untouched.
+
+    The bytes go to a hidden temporary file in the same folder, which is then
+    renamed over ``dest``; a rename within one file system is atomic.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; thumbnails are ordinary files
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def describe_error(path: Path, exc: BaseException) -> str:
+    """One line a person can act on, for an exception raised while reading ``path``."""
+    if isinstance(exc, Image.DecompressionBombError):
+        return f"too large: {exc} (a possible decompression bomb)".replace("\n", " ")
+    if isinstance(exc, UnidentifiedImageError):
+        with contextlib.suppress(OSError):
+            if path.stat().st_size == 0:
+                return "empty file (0 bytes)"
+        return "not an image that Pillow can read"
+    if isinstance(exc, OSError) and "truncated" in str(exc):
+        return "truncated: the file ends before the image data does"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    text = " ".join(str(exc).split()) or "no details"
+    return f"damaged or unsupported image ({type(exc).__name__}: {text})"
+
+
+# --- one file, many files ------------------------------------------------------------
+
+
+def thumbnail_file(job: Job) -> ImageResult:
+    """Make every thumbnail of one source; never raises for a bad file.
+
+    This is the function the workers run: it lives in a module, not in a notebook,
+    so that processes started with spawn or forkserver can import it.
+    """
+    try:
+        sizes = [size for size, _ in job.targets]
+        largest = max(sizes)
+        thumbnails = shrink_all(open_for_thumbnails(job.source, largest), sizes)
+        # Encode everything before writing anything: a failure here writes nothing.
+        encoded = {size: encode_jpeg(thumbnails[size]) for size in sizes}
+        for size, dest in job.targets:
+            write_atomically(encoded[size], dest)
+    except ThumbnailError as exc:
+        return ImageResult(job.source, error=str(exc))
+    except Exception as exc:  # e.g. the output folder is read-only
+        return ImageResult(job.source, error=describe_error(job.source, exc))
+    return ImageResult(job.source, outputs=tuple(dest for _, dest in job.targets))
+
+
+def thumbnail_file_once_per_size(job: Job) -> ImageResult:
+    """The straightforward way, for comparison: open and decode the file per size.
+
+    Pillow's ``thumbnail()`` drafts the JPEG decode too, but at twice each size, and
+    it does so once per size; :func:`thumbnail_file` decodes once.
+    """
+    outputs = []
+    for size, dest in job.targets:
+        with Image.open(job.source) as im:
+            im.thumbnail((size, size), RESAMPLE)
+            write_atomically(encode_jpeg(to_jpeg_mode(ImageOps.exif_transpose(im))), dest)
+        outputs.append(dest)
+    return ImageResult(job.source, outputs=tuple(outputs))
+
+
+def make_jobs(src_dir: Path | str, out_dir: Path | str, sizes: Sequence[int] = DEFAULT_SIZES) -> list[Job]:
+    """Find the images below ``src_dir`` and plan their thumbnails in ``out_dir``.
+
+    A source whose planned output is itself a source (when ``out_dir`` is
+    ``src_dir``, say) is refused when it runs, never overwritten.
+    """
+    src, out = Path(src_dir), Path(out_dir)
+    sources = find_images(src, exclude=out)
+    return plan(sources, src, out, sizes)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    executor: str = "serial",
+    workers: int | None = None,
+    progress: bool = False,
+    start_method: str | None = None,
+) -> RunReport:
+    """Run ``jobs`` on the chosen executor and report on every one of them."""
+    protected = {job.source.resolve() for job in jobs}
+    runnable: list[Job] = []
+    refused: list[ImageResult] = []
+    for job in jobs:
+        clash = [dest for _, dest in job.targets if dest.resolve() in protected]
+        if clash:
+            refused.append(ImageResult(job.source, error=f"refused: would overwrite the source image {clash[0]}"))
+        else:
+            runnable.append(job)
+
+    pool = make_executor(executor, workers, start_method=start_method)
+    workers = 1 if executor == "serial" else getattr(pool, "_max_workers", workers or 1)
+    started = time.perf_counter()
+    with pool:
+        results = list(_progress(map_unordered(pool, thumbnail_file, runnable), len(runnable), progress))
+    seconds = time.perf_counter() - started
+    order = {job.source: i for i, job in enumerate(jobs)}
+    return RunReport(sorted(results + refused, key=lambda r: order[r.source]), seconds, executor, workers)
+
+
+def _progress(results: Iterable[ImageResult], total: int, enabled: bool) -> Iterable[ImageResult]:
+    if not enabled:
+        return results
+    from tqdm.auto import tqdm
+
+    return tqdm(results, total=total, unit="image", desc="thumbnails")
+
+
+# --- command line --------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.thumbnails",
+        description="Make JPEG thumbnails of every image below SRC_DIR, in OUT_DIR.",
+        epilog=(
+            "Exit status: 0 when every file succeeded, 1 when some files failed "
+            "(each is reported on stderr in one line), 2 for a usage error."
+        ),
+    )
+    parser.add_argument("src_dir", metavar="SRC_DIR", type=Path, help="folder of images (searched recursively)")
+    parser.add_argument("out_dir", metavar="OUT_DIR", type=Path,
+                        help="folder for the thumbnails (created if needed)")
+    parser.add_argument("--sizes", nargs="+", type=_positive_int, default=list(DEFAULT_SIZES),
+                        metavar="PIXELS", help="longest side of each thumbnail (default: 32 64 128)")
+    parser.add_argument("--executor", choices=EXECUTOR_KINDS, default="process",
+                        help="run files one after another, on threads, or on processes (default: process)")
+    parser.add_argument("--workers", type=_positive_int, default=None,
+                        help="threads or processes to use (default: one per core)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.src_dir.is_dir():
+        parser.error(f"SRC_DIR {str(args.src_dir)!r} is not a folder")
+    if args.out_dir.exists() and not args.out_dir.is_dir():
+        parser.error(f"OUT_DIR {str(args.out_dir)!r} exists and is not a folder")
+
+    jobs = make_jobs(args.src_dir, args.out_dir, args.sizes)
+    report = run_jobs(jobs, executor=args.executor, workers=args.workers, progress=sys.stderr.isatty())
+    for failure in report.failures:
+        print(f"{failure.source}: {failure.error}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
