@@ -1,0 +1,5 @@
+"""Shared test settings: plots render off-screen."""
+
+import matplotlib
+
+matplotlib.use("Agg")

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from helpers import checks
+
+
+def test_threads_for_deadline(capsys):
+    assert checks.threads_for_deadline(6)
+    assert not checks.threads_for_deadline(5)
+    assert not checks.threads_for_deadline(12)
+    assert not checks.threads_for_deadline(None)
+    assert "Hint" in capsys.readouterr().out
+
+
+def test_counter_after():
+    assert checks.counter_after(5, 5)
+    assert not checks.counter_after(5, 10)
+    assert not checks.counter_after(0, 0)
+
+
+def test_thumbnail_name_accepts_a_right_answer_and_rejects_the_original_bug():
+    assert checks.thumbnail_name(lambda f, s: Path("thumbnails") / f"{Path(f).stem}_{s}.jpg")
+
+    def original(infile, size):
+        name = infile.rsplit(".", 1)[0]
+        return f"thumbnails/{name[name.rfind('/') - 1:]}_{size}.jpg"
+
+    assert not checks.thumbnail_name(original)
+    assert not checks.thumbnail_name(lambda f, s: 1 / 0)
+    assert not checks.thumbnail_name("not a function")
+    assert not checks.thumbnail_name(lambda f, s: None)  # the unsolved exercise
+
+
+def test_cpu_choice():
+    assert checks.cpu_choice("process", 4, cores=4)
+    assert not checks.cpu_choice("thread", 4, cores=4)
+    assert not checks.cpu_choice("process", 8, cores=4)

@@ -1,0 +1,70 @@
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import pytest
+
+from helpers.executors import SerialExecutor, cpu_count, make_executor, map_unordered
+from helpers.identity import whoami
+from helpers.workloads import count_primes
+
+
+def test_serial_executor_runs_in_the_calling_thread_and_keeps_order():
+    with SerialExecutor() as pool:
+        names = list(pool.map(lambda _: threading.current_thread().name, range(3)))
+        assert names == [threading.current_thread().name] * 3
+        assert list(pool.map(count_primes, [10, 20])) == [4, 8]
+
+
+def test_serial_executor_hands_exceptions_to_the_future():
+    with SerialExecutor() as pool:
+        future = pool.submit(count_primes, -1)
+    with pytest.raises(ValueError, match="negative"):
+        future.result()
+
+
+def test_serial_executor_refuses_work_after_shutdown():
+    pool = SerialExecutor()
+    pool.shutdown()
+    with pytest.raises(RuntimeError, match="shutdown"):
+        pool.submit(count_primes, 10)
+
+
+@pytest.mark.parametrize(("kind", "cls"), [("thread", ThreadPoolExecutor), ("process", ProcessPoolExecutor)])
+def test_make_executor_gives_a_real_pool_with_the_asked_worker_count(kind, cls):
+    with make_executor(kind, 3) as pool:
+        assert isinstance(pool, cls)
+        assert pool._max_workers == 3
+        assert list(pool.map(count_primes, [10, 100])) == [4, 25]
+
+
+def test_process_pool_runs_in_other_processes():
+    with make_executor("process", 2) as pool:
+        pids = {who.pid for who in pool.map(whoami, range(4))}
+    assert whoami().pid not in pids
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver", "fork"])
+def test_process_pool_honours_the_start_method(method):
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} not available here")
+    with make_executor("process", 1, start_method=method) as pool:
+        assert pool._mp_context.get_start_method() == method
+        assert pool.submit(count_primes, 30).result() == 10
+
+
+@pytest.mark.parametrize(("kind", "workers", "message"), [("bogus", 1, "executor must be"), ("thread", 0, "at least 1")])
+def test_make_executor_rejects_bad_arguments(kind, workers, message):
+    with pytest.raises(ValueError, match=message):
+        make_executor(kind, workers)
+
+
+def test_default_workers_is_the_usable_core_count():
+    with make_executor("thread") as pool:
+        assert pool._max_workers == cpu_count() >= 1
+
+
+def test_map_unordered_yields_every_result_once():
+    with make_executor("thread", 4) as pool:
+        assert sorted(map_unordered(pool, count_primes, [10, 20, 30, 100])) == [4, 8, 10, 25]

@@ -1,0 +1,92 @@
+import multiprocessing
+
+import pytest
+
+from helpers.measure import (
+    PER_TASK,
+    Point,
+    Run,
+    execute,
+    measure,
+    point_from,
+    pool_startup_seconds,
+    run_process_per_task,
+    run_traced,
+    summarize,
+    table,
+)
+from helpers.workloads import count_primes, wait_for
+
+
+@pytest.mark.parametrize("kind", ["serial", "thread", "process", PER_TASK])
+def test_execute_returns_results_in_item_order_on_every_executor(kind):
+    assert execute(count_primes, [100, 10, 30], kind, 2) == [25, 4, 10]
+
+
+def test_process_per_task_starts_one_process_per_item_and_joins_them():
+    from helpers.identity import whoami
+
+    identities = run_process_per_task(whoami, range(3))
+    assert len({who.pid for who in identities}) == 3
+    assert multiprocessing.active_children() == []
+
+
+def test_process_per_task_passes_a_worker_error_to_the_caller():
+    with pytest.raises(ValueError, match="negative"):
+        run_process_per_task(count_primes, [10, -1])
+    assert multiprocessing.active_children() == []
+
+
+def test_process_per_task_gives_up_on_a_silent_child():
+    with pytest.raises(TimeoutError):
+        run_process_per_task(wait_for, [3], timeout=0.5)
+    assert multiprocessing.active_children() == []
+
+
+def test_measure_times_every_setting_for_every_repeat():
+    runs = measure(count_primes, [200] * 3, executors=["serial", "thread", PER_TASK], workers=[1, 2], repeats=2)
+    settings = sorted({(r.executor, r.workers) for r in runs})
+    assert settings == [("process-per-task", 3), ("serial", 1), ("thread", 1), ("thread", 2)]
+    assert len(runs) == 4 * 2
+    assert all(r.seconds > 0 and r.tasks == 3 for r in runs)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"repeats": 0}, "repeats"), ({"executors": ["gpu"]}, "executor")])
+def test_measure_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        measure(count_primes, [10], **kwargs)
+
+
+def test_summarize_takes_medians_and_divides_the_serial_median():
+    runs = [
+        Run("serial", 1, 0, 4.0, 8), Run("serial", 1, 1, 6.0, 8), Run("serial", 1, 2, 100.0, 8),
+        Run("thread", 2, 0, 3.0, 8), Run("thread", 2, 1, 3.0, 8), Run("thread", 2, 2, 1.0, 8),
+    ]
+    points = {(p.executor, p.workers): p for p in summarize(runs)}
+    assert points["serial", 1].seconds == 6.0 and points["serial", 1].speedup == 1.0
+    assert points["thread", 2].seconds == 3.0 and points["thread", 2].speedup == 2.0
+    assert points["thread", 2].runs == 3
+
+
+def test_summarize_needs_a_baseline():
+    with pytest.raises(ValueError, match="serial"):
+        summarize([Run("thread", 2, 0, 1.0, 1)])
+
+
+def test_run_traced_and_point_from():
+    run = run_traced(wait_for, [0.05, 0.05], "thread", 2)
+    assert run.results == [0.05, 0.05] and len(run.spans) == 2 and run.workers == 2
+    point = point_from(run, reference_seconds=run.seconds * 2)
+    assert point.speedup == pytest.approx(2.0)
+
+
+def test_table_lists_points_in_executor_then_worker_order():
+    text = table([Point("thread", 2, 0.5, 2.0, 3), Point("serial", 1, 1.0, 1.0, 3), Point("thread", 1, 1.0, 1.0, 3)])
+    rows = text.splitlines()[2:]
+    assert [r.split("|")[1].strip() + r.split("|")[2].strip() for r in rows] == ["serial1", "thread1", "thread2"]
+    assert "2.00x" in rows[2]
+
+
+def test_pool_startup_seconds_is_positive_and_leaves_no_process():
+    assert pool_startup_seconds("spawn", workers=1, repeats=1) > 0
+    assert multiprocessing.active_children() == []

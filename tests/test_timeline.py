@@ -1,0 +1,66 @@
+import os
+import pickle
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers.measure import run_traced
+from helpers.timeline import Span, max_overlap, plot_timeline, relative, traced
+from helpers.workloads import wait_for
+
+
+def span(start, end, pid=1, thread="t"):
+    return Span("task", pid, thread, start, end)
+
+
+def test_relative_shifts_to_the_given_origin_or_the_earliest_start():
+    spans = [span(10.0, 11.0), span(10.5, 12.0)]
+    assert [(s.start, s.end) for s in relative(spans)] == [(0.0, 1.0), (0.5, 2.0)]
+    assert [(s.start, s.end) for s in relative(spans, origin=9.0)] == [(1.0, 2.0), (1.5, 3.0)]
+    assert relative([]) == []
+
+
+@pytest.mark.parametrize(
+    ("intervals", "peak"),
+    [([], 0), ([(0, 1), (1, 2)], 1), ([(0, 2), (1, 3)], 2), ([(0, 5), (1, 2), (1, 3), (4, 6)], 3)],
+)
+def test_max_overlap_counts_simultaneous_spans(intervals, peak):
+    assert max_overlap([span(a, b) for a, b in intervals]) == peak
+
+
+def test_traced_wrapper_pickles_and_records_the_worker():
+    wrapped = pickle.loads(pickle.dumps(traced(wait_for)))
+    result, recorded = wrapped(0.01)
+    assert result == 0.01
+    assert recorded.pid == os.getpid()
+    assert recorded.task == "0.01"
+    assert recorded.seconds >= 0.01
+
+
+def test_traced_run_across_processes_gives_comparable_clock_readings():
+    run = run_traced(wait_for, [0.3] * 4, "process", workers=2)
+    assert run.results == [0.3] * 4
+    assert len({s.pid for s in run.spans}) == 2
+    assert os.getpid() not in {s.pid for s in run.spans}
+    # every task started after the run began and ended before it returned
+    for s in run.spans:
+        assert run.origin <= s.start < s.end <= run.origin + run.seconds
+    assert max_overlap(run.spans) == 2
+
+
+def test_thread_run_overlaps_and_serial_run_does_not():
+    threaded = run_traced(wait_for, [0.2] * 4, "thread", workers=4)
+    serial = run_traced(wait_for, [0.05] * 4, "serial")
+    assert max_overlap(threaded.spans) == 4
+    assert max_overlap(serial.spans) == 1
+    assert len({s.thread for s in threaded.spans}) == 4
+
+
+def test_plot_timeline_draws_one_row_per_worker_and_one_bar_per_task(tmp_path):
+    spans = [span(0, 1, 1, "a"), span(1, 2, 1, "a"), span(0, 2, 2, "b")]
+    ax = plot_timeline(spans)
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["pid 1 · a", "pid 2 · b"]
+    ax.figure.savefig(tmp_path / "timeline.png")
+    assert (tmp_path / "timeline.png").stat().st_size > 1000
+    plt.close(ax.figure)
