@@ -13,7 +13,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-
 # Threads that libraries start once and keep for the life of the process, on
 # purpose: pyzmq's garbage collector (the kernel's messaging) and tqdm's monitor.
 # They are not the lesson's doing and cannot be stopped by it.
@@ -52,7 +51,8 @@ def leftovers(before: Snapshot, grace: float = 2.0) -> list[str]:
         if not (threads or children) or time.monotonic() >= deadline:
             break
         time.sleep(0.05)
-    return [f"thread {t.name!r} ({_kind(t)})" for t in threads] + [f"process {p.name!r} (pid {p.pid})" for p in children]
+    named = [f"thread {t.name!r} ({_kind(t)})" for t in threads]
+    return named + [f"process {p.name!r} (pid {p.pid})" for p in children]
 
 
 def check_nothing_left(before: Snapshot) -> str:

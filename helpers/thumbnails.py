@@ -23,15 +23,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from helpers.executors import EXECUTOR_KINDS, make_executor, map_unordered
 
@@ -163,7 +165,18 @@ def validate_sizes(sizes: Iterable[int]) -> tuple[int, ...]:
 # --- decoding and converting ---------------------------------------------------------
 
 
-def open_for_thumbnails(path: Path | str, largest: int) -> Image.Image:
+class Decoded(NamedTuple):
+    """A decoded, upright image, and the size it has at full scale (upright too)."""
+
+    image: Image.Image
+    full_size: tuple[int, int]
+
+
+# EXIF orientations 5-8 turn the picture by a quarter: width and height swap.
+_QUARTER_TURNS = {5, 6, 7, 8}
+
+
+def open_for_thumbnails(path: Path | str, largest: int) -> Decoded:
     """Decode ``path`` once, no larger than needed for a ``largest``-pixel thumbnail.
 
     Returns an upright RGB or L image (EXIF orientation applied) that a JPEG can
@@ -173,12 +186,15 @@ def open_for_thumbnails(path: Path | str, largest: int) -> Image.Image:
     try:
         with Image.open(path) as im:
             _refuse_bombs(im)
+            width, height = im.size
+            if im.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+                width, height = height, width
             # Ask the decoder to shrink while decoding (JPEG only; others ignore it).
             # Both sides stay at least `largest`, so no thumbnail is upscaled.
             im.draft(None, (largest, largest))
             im.load()
             upright = ImageOps.exif_transpose(im)  # a new, loaded image
-        return to_jpeg_mode(upright)
+        return Decoded(to_jpeg_mode(upright), (width, height))
     except ThumbnailError:
         raise
     except Exception as exc:  # every reader error becomes one line in the report
@@ -199,42 +215,66 @@ def _refuse_bombs(im: Image.Image) -> None:
 def to_jpeg_mode(im: Image.Image) -> Image.Image:
     """Convert any Pillow mode to RGB or L, the modes a JPEG stores faithfully.
 
-    Transparency is laid over white (not black, which is what a bare convert gives);
-    16-bit greys are scaled down rather than clipped; CMYK and palettes become RGB.
+    Transparency (an alpha band, or a palette or single colour marked transparent)
+    is laid over white, not black, which is what a bare convert gives; 16-bit greys
+    are scaled down rather than clipped; CMYK and palettes become RGB.
     """
     mode = im.mode
-    if mode in ("RGB", "L"):
-        return im
-    if mode == "1":
-        return im.convert("L")
-    if mode.startswith("I;16") or mode == "I":
-        wide = im if mode == "I" else im.convert("I")
-        _, high = wide.getextrema()
-        if high > 255:  # 16-bit data: keep the top 8 bits
-            wide = wide.point(lambda value: value * (1 / 256))
-        return wide.convert("L")
-    if mode == "F":
-        return im.convert("L")
-    has_alpha = "A" in mode or "a" in mode or (mode == "P" and "transparency" in im.info)
-    if has_alpha:
+    has_alpha = "A" in mode or "a" in mode or "transparency" in im.info
+    if has_alpha and not mode.startswith(("I", "F")):
         rgba = im.convert("RGBA")
         flat = Image.new("RGB", rgba.size, BACKGROUND)
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat
+    if mode in ("RGB", "L"):
+        return im
+    if mode == "1":
+        return im.convert("L")
+    if mode.startswith("I;16"):  # 16-bit greys: keep the top 8 bits
+        return im.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if mode == "I":  # 32-bit ints: usually 16-bit data in disguise, sometimes 8-bit
+        _, high = im.getextrema()
+        return (im.point(lambda value: value * (1 / 256)) if high > 255 else im).convert("L")
+    if mode == "F":
+        return im.convert("L")
     return im.convert("RGB")
 
 
-def shrink_all(im: Image.Image, sizes: Sequence[int]) -> dict[int, Image.Image]:
+def fit_within(width: int, height: int, size: int) -> tuple[int, int]:
+    """The dimensions ``thumbnail((size, size))`` gives a ``width`` x ``height`` image.
+
+    Computed from the full-size image, not from a smaller thumbnail, so rounding
+    never accumulates from one size to the next. Follows Pillow's own rule: keep
+    the aspect ratio, round to the nearest whole pixel, never enlarge.
+    """
+    if width <= size and height <= size:
+        return width, height
+    aspect = width / height
+    if aspect >= 1:
+        return size, _round_aspect(size / aspect, lambda n: 0 if n == 0 else abs(aspect - size / n))
+    return _round_aspect(size * aspect, lambda n: abs(aspect - n / size)), size
+
+
+def _round_aspect(number: float, key: Callable[[int], float]) -> int:
+    return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+
+def shrink_all(
+    im: Image.Image, sizes: Sequence[int], full_size: tuple[int, int] | None = None
+) -> dict[int, Image.Image]:
     """Every size of ``im``, each shrunk from the previous (larger) one.
 
-    Each thumbnail fits inside a size x size square with its aspect ratio kept, and
-    is never enlarged: a source smaller than a size keeps its own dimensions.
+    Each thumbnail fits inside a size x size square with the aspect ratio of
+    ``full_size`` (the image before any draft decoding; default ``im.size``), and is
+    never enlarged: a source smaller than a size keeps its own dimensions.
     """
+    width, height = full_size or im.size
     thumbnails: dict[int, Image.Image] = {}
     current = im
     for size in validate_sizes(sizes):
-        current = current.copy()
-        current.thumbnail((size, size), RESAMPLE)
+        target = fit_within(width, height, size)
+        target = (min(target[0], current.width), min(target[1], current.height))
+        current = current.resize(target, RESAMPLE, reducing_gap=2.0) if target != current.size else current.copy()
         thumbnails[size] = current
     return thumbnails
 
@@ -289,21 +329,30 @@ def thumbnail_file(job: Job) -> ImageResult:
     """Make every thumbnail of one source; never raises for a bad file.
 
     This is the function the workers run: it lives in a module, not in a notebook,
-    so that processes started with spawn or forkserver can import it.
+    so that processes started with spawn or forkserver can import it. It writes
+    all of a source's sizes or none of them.
     """
     try:
         sizes = [size for size, _ in job.targets]
-        largest = max(sizes)
-        thumbnails = shrink_all(open_for_thumbnails(job.source, largest), sizes)
+        decoded = open_for_thumbnails(job.source, max(sizes))
+        thumbnails = shrink_all(decoded.image, sizes, decoded.full_size)
         # Encode everything before writing anything: a failure here writes nothing.
         encoded = {size: encode_jpeg(thumbnails[size]) for size in sizes}
-        for size, dest in job.targets:
-            write_atomically(encoded[size], dest)
     except ThumbnailError as exc:
         return ImageResult(job.source, error=str(exc))
-    except Exception as exc:  # e.g. the output folder is read-only
+    except Exception as exc:
         return ImageResult(job.source, error=describe_error(job.source, exc))
-    return ImageResult(job.source, outputs=tuple(dest for _, dest in job.targets))
+    written: list[Path] = []
+    for size, dest in job.targets:
+        try:
+            write_atomically(encoded[size], dest)
+        except OSError as exc:  # e.g. a full disk or a read-only folder
+            for done in written:
+                with contextlib.suppress(OSError):
+                    done.unlink()
+            return ImageResult(job.source, error=f"cannot write {dest}: {exc.strerror or exc}")
+        written.append(dest)
+    return ImageResult(job.source, outputs=tuple(written))
 
 
 def thumbnail_file_once_per_size(job: Job) -> ImageResult:
@@ -313,11 +362,15 @@ def thumbnail_file_once_per_size(job: Job) -> ImageResult:
     it does so once per size; :func:`thumbnail_file` decodes once.
     """
     outputs = []
-    for size, dest in job.targets:
-        with Image.open(job.source) as im:
-            im.thumbnail((size, size), RESAMPLE)
-            write_atomically(encode_jpeg(to_jpeg_mode(ImageOps.exif_transpose(im))), dest)
-        outputs.append(dest)
+    try:
+        for size, dest in job.targets:
+            with Image.open(job.source) as im:
+                im = to_jpeg_mode(im)  # a no-op, keeping draft mode, for RGB and L
+                im.thumbnail((size, size), RESAMPLE)
+                write_atomically(encode_jpeg(ImageOps.exif_transpose(im)), dest)
+            outputs.append(dest)
+    except Exception as exc:
+        return ImageResult(job.source, tuple(outputs), describe_error(job.source, exc))
     return ImageResult(job.source, outputs=tuple(outputs))
 
 
@@ -403,18 +456,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def printable(path: Path) -> str:
+    """``path`` with control characters escaped, so one failure stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.src_dir.is_dir():
         parser.error(f"SRC_DIR {str(args.src_dir)!r} is not a folder")
+    if args.out_dir.resolve() == args.src_dir.resolve():
+        parser.error("OUT_DIR must differ from SRC_DIR (a second run would make thumbnails of thumbnails)")
     if args.out_dir.exists() and not args.out_dir.is_dir():
         parser.error(f"OUT_DIR {str(args.out_dir)!r} exists and is not a folder")
 
     jobs = make_jobs(args.src_dir, args.out_dir, args.sizes)
     report = run_jobs(jobs, executor=args.executor, workers=args.workers, progress=sys.stderr.isatty())
     for failure in report.failures:
-        print(f"{failure.source}: {failure.error}", file=sys.stderr)
+        print(f"{printable(failure.source)}: {failure.error}", file=sys.stderr)
     print(report.summary())
     return 1 if report.failures else 0
 

@@ -54,7 +54,9 @@ def test_process_pool_honours_the_start_method(method):
         assert pool.submit(count_primes, 30).result() == 10
 
 
-@pytest.mark.parametrize(("kind", "workers", "message"), [("bogus", 1, "executor must be"), ("thread", 0, "at least 1")])
+@pytest.mark.parametrize(
+    ("kind", "workers", "message"), [("bogus", 1, "executor must be"), ("thread", 0, "at least 1")]
+)
 def test_make_executor_rejects_bad_arguments(kind, workers, message):
     with pytest.raises(ValueError, match=message):
         make_executor(kind, workers)

@@ -17,6 +17,7 @@ POINTS = [
 def test_plot_scaling_draws_each_executor_the_ideal_line_and_the_cores(tmp_path):
     fig = plot_scaling(POINTS, cpu_count=2, title="test")
     time_ax, speed_ax = fig.axes
+    assert time_ax.get_ylabel() == "wall time (s, median)"
     labels = [line.get_label() for line in speed_ax.get_lines()]
     assert "thread pool" in labels and "process pool" in labels
     assert "ideal (workers = speed-up)" in labels and "2 cores" in labels
