@@ -77,7 +77,7 @@ class ScalingExplorer:
                 origin=self.last.origin,
                 ax=bottom.subplots(),
                 title=f"Last run: {self.last.executor}, {self.last.workers} workers, "
-                f"{self.last.seconds:.2f} s (bars start after the pool has started)",
+                f"{self.last.seconds:.2f} s (the gap before the first bars: starting the workers)",
             )
         return fig
 

@@ -66,9 +66,10 @@ def plot_scaling(
         ax.axvline(cores, color="grey", linestyle="-.", linewidth=1, label=f"{cores} cores")
         ax.set_xlabel("workers")
         ax.set_xticks(sorted(set(scaled) | {cores}))
+        ax.set_xlim(0.5, top + 0.5)
         ax.grid(alpha=0.3)
     time_ax.set_ylabel("wall time (s, median)")
-    time_ax.set_ylim(bottom=0)
+    time_ax.set_ylim(0, max((p.seconds for p in points), default=1) * 1.1)  # reference lines too
     speed_ax.set_ylabel("speed-up over serial (x)")
     speed_ax.set_ylim(0, max(top, max((p.speedup for p in points), default=1)) * 1.1)
     speed_ax.legend(fontsize="small", loc="upper left")

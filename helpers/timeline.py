@@ -110,8 +110,11 @@ def plot_timeline(
                 color=colours(i % 20), edgecolor="black", linewidth=0.4)
     ax.set_yticks(range(len(workers)), workers)
     ax.invert_yaxis()
-    ax.set_xlabel("seconds since the first task started")
-    ax.set_xlim(left=0)
+    ax.set_xlabel("seconds since the run started" if origin is not None else "seconds since the first task started")
+    right = max((s.end for s in spans), default=1.0) * 1.02
+    if not ax.get_autoscalex_on():  # already set, e.g. by a panel that shares this x axis
+        right = max(right, ax.get_xlim()[1])  # only widen, so every panel fits
+    ax.set_xlim(0, right)
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     return ax

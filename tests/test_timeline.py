@@ -64,3 +64,12 @@ def test_plot_timeline_draws_one_row_per_worker_and_one_bar_per_task(tmp_path):
     ax.figure.savefig(tmp_path / "timeline.png")
     assert (tmp_path / "timeline.png").stat().st_size > 1000
     plt.close(ax.figure)
+
+
+def test_panels_sharing_an_x_axis_all_fit():
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    plot_timeline([span(0, 1)], origin=0.0, ax=top)
+    plot_timeline([span(0, 3)], origin=0.0, ax=bottom)
+    assert top.get_xlim()[1] >= 3 and bottom.get_xlim()[1] >= 3
+    assert bottom.get_xlabel() == "seconds since the run started"
+    plt.close(fig)
