@@ -32,7 +32,8 @@ def threads_for_deadline(workers: Any, tasks: int = 12, seconds: float = 0.2, de
         return verdict(True, f"{workers} threads: {rounds} rounds of {seconds} s each, under {deadline} s.", "")
     if workers > needed:
         return verdict(False, "", f"{workers} threads work, but fewer do too: find the smallest number.")
-    return verdict(False, "", f"with {workers} threads some thread must run {rounds} waits in a row "
+    threads = "thread" if workers == 1 else "threads"
+    return verdict(False, "", f"with {workers} {threads} some thread must run {rounds} waits in a row "
                               f"({rounds * seconds:.1f} s). How many rounds fit in {deadline} s?")
 
 
@@ -75,11 +76,41 @@ def thumbnail_name(fn: Callable[[str, int], Any]) -> bool:
 
 
 def cpu_choice(executor: Any, workers: Any, cores: int | None = None) -> bool:
-    """Exercise 01.2: the executor and worker count for pure-Python CPU work here."""
+    """Exercise 01.2: the executor, and the fewest workers at full speed, for pure-Python work."""
     cores = cores or cpu_count()
     if executor != "process":
         return verdict(False, "", "pure-Python work holds the GIL: only one thread runs it at a time.")
-    if workers != cores:
-        return verdict(False, "", f"this machine has {cores} usable cores; fewer leaves cores idle and "
-                                  "more only take turns on them.")
-    return verdict(True, f"processes, one per core ({cores}).", "")
+    if not isinstance(workers, int) or workers < cores:
+        return verdict(False, "", f"this machine has {cores} usable cores; with fewer workers some stay idle.")
+    if workers > cores:
+        return verdict(False, "", f"{workers} workers run no faster than {cores}: they take turns on {cores} cores. "
+                                  "What is the smallest number at full speed?")
+    return verdict(True, f"processes, one per core ({cores}): more would only take turns.", "")
+
+
+def run_on_threads(fn: Callable[..., Any]) -> bool:
+    """Exercise 01.1: ``fn(task, items, workers)`` runs ``task`` over ``items`` on a thread pool."""
+    from helpers.cleanup import leftovers, snapshot
+    from helpers.identity import whoami
+    from helpers.workloads import count_primes
+
+    if not callable(fn):
+        return verdict(False, "", "define a function `run_on_threads(task, items, workers)`.")
+    before = snapshot()
+    try:
+        primes = fn(count_primes, [100, 10, 1000], 2)
+        who = fn(whoami, [0.05] * 4, 2)
+    except Exception as exc:
+        return verdict(False, "", f"your function raised {type(exc).__name__}: {exc}")
+    if primes is None or who is None:
+        return verdict(False, "", "your function returned None: `return` the list of results.")
+    if list(primes) != [25, 4, 168]:
+        return verdict(False, "", f"results should come back in the order of the items: got {list(primes)}. "
+                                  "`pool.map` keeps the order; `as_completed` does not.")
+    threads = {w.thread_name for w in who}
+    if "MainThread" in threads or len(threads) != 2:
+        return verdict(False, "", f"the work ran on {sorted(threads)}; expected 2 pool threads. "
+                                  "Use ThreadPoolExecutor(max_workers=workers).")
+    if leftovers(before, grace=1.0):
+        return verdict(False, "", "the pool's threads are still running: use `with ThreadPoolExecutor(...) as pool:`.")
+    return verdict(True, "two pool threads did the work, results in order, pool shut down.", "")

@@ -113,6 +113,10 @@ class ScalingExplorer:
             finally:
                 button.disabled = False
 
+        def on_choice(change: Any) -> None:  # one process per task has no worker count
+            slider.disabled = change["new"] == "process-per-task"
+
+        choice.observe(on_choice, names="value")
         button.on_click(on_run)
         box = w.VBox([w.HBox([choice, slider, button]), status, output])
         box.run_button, box.slider, box.choice, box.output = button, slider, choice, output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 
 # A module-level global: one copy per process, shared by all of its threads.
@@ -27,8 +28,13 @@ class Identity:
         return f"pid {self.pid}, thread {self.thread_name} (id {self.thread_id})"
 
 
-def whoami(_: object = None) -> Identity:
-    """Where this call is running. The ignored argument lets ``map`` call it."""
+def whoami(pause: float = 0.0) -> Identity:
+    """Where this call is running, after ``pause`` seconds.
+
+    The pause keeps a worker busy for a moment, so a pool hands the next call to
+    another worker instead of reusing the one that just finished.
+    """
+    time.sleep(pause)
     thread = threading.current_thread()
     return Identity(os.getpid(), threading.get_ident(), thread.name)
 

@@ -239,19 +239,28 @@ def table(points: Iterable[Point]) -> str:
     return "\n".join(lines)
 
 
-def pool_startup_seconds(start_method: str | None = None, workers: int = 2, repeats: int = 3) -> float:
-    """Median time to start a process pool, run one trivial task per worker, and stop.
+def pool_startup_seconds(
+    start_method: str | None = None,
+    workers: int = 2,
+    repeats: int = 3,
+    *,
+    task: Callable[[Any], Any] | None = None,
+    arg: Any = 0.0,
+) -> float:
+    """Median time to start a process pool, run ``task(arg)`` once per worker, and stop.
 
-    This is the fixed cost a process pool adds before any real work; with
-    ``spawn`` and ``forkserver`` each worker is a fresh interpreter that must
-    import the task's module first.
+    This is the fixed cost a process pool adds before any real work. A ``spawn``
+    worker is a fresh interpreter that imports the task's module (and all it
+    imports) first; a ``fork`` or ``forkserver`` worker is a copy of a process
+    that may have imported it already. ``task`` defaults to a sleep of ``arg`` s.
     """
     from helpers.workloads import wait_for
 
+    task = task or wait_for
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
         with make_executor("process", workers, start_method=start_method) as pool:
-            list(pool.map(wait_for, [0.0] * workers))
+            list(pool.map(task, [arg] * workers))
         times.append(time.perf_counter() - started)
     return statistics.median(times)

@@ -73,6 +73,7 @@ def plot_scaling(
     speed_ax.set_ylabel("speed-up over serial (x)")
     speed_ax.set_ylim(0, max(top, max((p.speedup for p in points), default=1)) * 1.1)
     speed_ax.legend(fontsize="small", loc="upper left")
+    time_ax.legend(fontsize="small", loc="lower left")
     time_ax.set_title("Wall time: lower is better")
     speed_ax.set_title("Speed-up: higher is better")
     if title:

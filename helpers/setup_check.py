@@ -88,9 +88,10 @@ def run_checks(extra: list[Callable[[], Check]] | None = None) -> list[Check]:
 
 def report(checks: list[Check]) -> str:
     """A readable report ending in one clear line: ready, or what to fix."""
+    gil = "on" if getattr(sys, "_is_gil_enabled", lambda: True)() else "OFF (free-threaded build)"
     lines = [
         f"{platform.system()} {platform.machine()}, {cpu_count()} usable cores, "
-        f"start method: {multiprocessing.get_start_method()}",
+        f"start method: {multiprocessing.get_start_method()}, GIL: {gil}",
     ]
     for c in checks:
         lines.append(f"  {'ok ' if c.ok else 'NO '} {c.name:<28} {c.detail}")

@@ -91,10 +91,14 @@ def plot_timeline(
     origin: float | None = None,
     title: str = "Who ran what, when",
     ax: Any = None,
+    label_tasks: bool = True,
 ) -> Any:
     """Draw spans as a Gantt chart: one row per worker, one bar per task.
 
-    Returns the matplotlib Axes so a lesson can add to it.
+    A bar runs from the moment its task started to the moment it ended: that is
+    time *in progress*, not time on a CPU. Two threads that take turns under the
+    GIL draw overlapping bars, each twice as long as alone. Each task keeps one
+    colour; wide bars carry the task's name. Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
 
@@ -104,10 +108,15 @@ def plot_timeline(
     first_start = {w: min(s.start for s in spans if s.worker == w) for w in {s.worker for s in spans}}
     workers = sorted(first_start, key=lambda w: (first_start[w], w))
     row = {w: i for i, w in enumerate(workers)}
-    colours = plt.get_cmap("tab20")
-    for i, s in enumerate(sorted(spans, key=lambda s: s.start)):
+    colours = plt.get_cmap("tab10")
+    tasks = list(dict.fromkeys(s.task for s in sorted(spans, key=lambda s: s.start)))
+    colour_of = {task: colours(i % 10) for i, task in enumerate(tasks)}
+    width = max((s.end for s in spans), default=1.0)
+    for s in spans:
         ax.barh(row[s.worker], s.seconds, left=s.start, height=0.7,
-                color=colours(i % 20), edgecolor="black", linewidth=0.4)
+                color=colour_of[s.task], edgecolor="black", linewidth=0.4, alpha=0.85)
+        if label_tasks and s.seconds > 0.08 * width:  # name the task where the bar has room
+            ax.text(s.start + s.seconds / 2, row[s.worker], _short(s.task), ha="center", va="center", fontsize=7)
     ax.set_yticks(range(len(workers)), workers)
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the run started" if origin is not None else "seconds since the first task started")
@@ -118,3 +127,26 @@ def plot_timeline(
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def _short(task: str, limit: int = 14) -> str:
+    stem = task.rsplit(".", 1)[0] if "." in task and not task.replace(".", "").isdigit() else task
+    return stem if len(stem) <= limit else stem[: limit - 1] + "…"
+
+
+def plot_timelines(panels: Sequence[tuple[Any, str]], *, height: float = 2.2) -> Any:
+    """Several runs' timelines stacked on one time axis, so their lengths compare.
+
+    ``panels`` holds ``(run, title)`` pairs, where ``run`` has ``spans`` and
+    ``origin`` (a :class:`helpers.measure.TracedRun`). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, height * len(panels)), sharex=True,
+                             constrained_layout=True, squeeze=False)
+    for ax, (run, title) in zip(axes[:, 0], panels, strict=True):
+        plot_timeline(run.spans, origin=run.origin, ax=ax, title=title)
+    for ax in axes[:-1, 0]:
+        ax.set_xlabel("")
+    return fig
+

@@ -34,3 +34,25 @@ def test_cpu_choice():
     assert checks.cpu_choice("process", 4, cores=4)
     assert not checks.cpu_choice("thread", 4, cores=4)
     assert not checks.cpu_choice("process", 8, cores=4)
+    assert not checks.cpu_choice("process", 2, cores=4)
+    assert not checks.cpu_choice("process", None, cores=4)
+
+
+def test_run_on_threads_accepts_a_pool_and_rejects_the_usual_mistakes():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def right(task, items, workers):
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(task, items))
+
+    def serial(task, items, workers):
+        return [task(item) for item in items]
+
+    def forgets_return(task, items, workers):
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(task, items))
+
+    assert checks.run_on_threads(right)
+    assert not checks.run_on_threads(serial)
+    assert not checks.run_on_threads(forgets_return)
+    assert not checks.run_on_threads(None)

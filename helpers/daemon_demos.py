@@ -1,0 +1,264 @@
+"""Small programs about daemons, run as real processes by lesson 03.
+
+A notebook's kernel never exits, so "what happens at exit" cannot be shown
+inside it. Each scenario here is a complete program: the lesson runs it with
+``python -m helpers.daemon_demos NAME [START_METHOD]`` in a subprocess, shows
+its source and what it printed, and draws a timeline from the printed lines.
+
+Every line a scenario prints is ``SECONDS ACTOR MESSAGE``, seconds since the
+program started, so the output can be parsed and plotted. Every scenario ends by
+itself within a few seconds; the runner's timeout is only a safety net.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+T0 = time.perf_counter()  # each process, on import: spawned children restart the clock
+LINE = re.compile(r"^\s*(?P<t>\d+\.\d+)\s+(?P<actor>\S+)\s+(?P<message>.*)$")
+
+
+def say(actor: str, message: str, t0: float | None = None) -> None:
+    elapsed = time.perf_counter() - (T0 if t0 is None else t0)
+    print(f"{elapsed:6.3f} {actor:<10} {message}", flush=True)
+
+
+# --- the scenarios ------------------------------------------------------------------
+
+
+def non_daemon_thread(_: list[str]) -> None:
+    """A non-daemon thread keeps the program alive after the main thread is done."""
+
+    def work() -> None:
+        for tick in range(1, 6):
+            time.sleep(0.2)
+            say("worker", f"tick {tick}")
+        say("worker", "finished")
+
+    threading.Thread(target=work, name="worker", daemon=False).start()
+    say("main", "main thread done; the program waits for the worker")
+
+
+def daemon_thread(argv: list[str]) -> None:
+    """A daemon thread is killed mid-work when the program exits, even mid-line."""
+    path = Path(argv[0])
+
+    def write_report() -> None:
+        with path.open("w") as report:
+            for line in range(1, 11):
+                report.write(f"line {line}: half written... ")
+                report.flush()
+                time.sleep(0.1)
+                report.write("done\n")
+                report.flush()
+                say("writer", f"wrote line {line}")
+
+    threading.Thread(target=write_report, name="writer", daemon=True).start()
+    time.sleep(0.35)
+    say("main", "main thread done; the daemon is not waited for")
+
+
+def _tick_forever(t0: float) -> None:
+    """A daemonic child's loop: it would never end on its own."""
+    tick = 0
+    while True:
+        tick += 1
+        say("child", f"tick {tick}", t0)
+        time.sleep(0.1)
+
+
+def daemon_process(argv: list[str]) -> None:
+    """A daemon child process is terminated when its parent exits."""
+    context = multiprocessing.get_context(argv[0] if argv else None)
+    child = context.Process(target=_tick_forever, args=(T0,), name="ticker", daemon=True)
+    child.start()
+    say("main", f"started daemon child pid {child.pid}")
+    time.sleep(0.45)
+    say("main", "parent exits; multiprocessing terminates its daemon children")
+
+
+def _try_to_have_children(t0: float, start_method: str | None) -> None:
+    context = multiprocessing.get_context(start_method)
+    try:
+        context.Process(target=time.sleep, args=(0,)).start()
+        say("child", "started a grandchild")
+    except AssertionError as exc:
+        say("child", f"refused: AssertionError: {exc}", t0)
+
+
+def daemon_no_children(argv: list[str]) -> None:
+    """A daemonic process may not start processes of its own."""
+    start_method = argv[0] if argv else None
+    context = multiprocessing.get_context(start_method)
+    child = context.Process(target=_try_to_have_children, args=(T0, start_method), daemon=True)
+    child.start()
+    child.join(timeout=20)
+    say("main", f"child exited with code {child.exitcode}")
+
+
+def ping_pong(argv: list[str]) -> None:
+    """Two threads take turns for a bounded time, and stop cleanly on a signal too.
+
+    The original tutorial's version looped forever in daemon threads. Here an
+    Event means "stop": the loops check it, a timer sets it after ``duration``
+    seconds, and so do SIGINT (Ctrl+C) and SIGTERM. The main thread joins both
+    workers with a timeout, and an atexit hook reports the clean end.
+    """
+    duration = float(argv[0]) if argv else 1.0
+    stop = threading.Event()
+    turn = {"ping": threading.Event(), "pong": threading.Event()}
+    turn["ping"].set()
+    stopped_by = ["time limit"]
+
+    def player(me: str, other: str) -> None:
+        while not stop.is_set():
+            if turn[me].wait(timeout=0.1):  # wake up regularly to look at `stop`
+                turn[me].clear()
+                if stop.is_set():
+                    break
+                say(me, me.capitalize() + "!")
+                time.sleep(0.1)
+                turn[other].set()
+        say(me, "stopping")
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stopped_by[0] = signal.Signals(signum).name
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    atexit.register(lambda: say("main", f"atexit: clean exit after {stopped_by[0]}"))
+    players = [threading.Thread(target=player, args=(a, b), name=a) for a, b in (("ping", "pong"), ("pong", "ping"))]
+    for p in players:
+        p.start()
+    say("main", "ready")
+    stop.wait(timeout=duration)  # returns early if a signal handler sets it
+    stop.set()
+    for p in players:
+        p.join(timeout=2)
+    say("main", "all players joined" if not any(p.is_alive() for p in players) else "a player did not stop")
+
+
+SCENARIOS: dict[str, Callable[[list[str]], None]] = {
+    "non-daemon-thread": non_daemon_thread,
+    "daemon-thread": daemon_thread,
+    "daemon-process": daemon_process,
+    "daemon-no-children": daemon_no_children,
+    "ping-pong": ping_pong,
+}
+
+
+# --- running them ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    seconds: float
+    actor: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A scenario's run: what it printed, how it ended, and how long it took."""
+
+    name: str
+    stdout: str
+    stderr: str
+    returncode: int
+    seconds: float
+
+    @property
+    def events(self) -> list[Event]:
+        found = (LINE.match(line) for line in self.stdout.splitlines())
+        return [Event(float(m["t"]), m["actor"], m["message"]) for m in found if m]
+
+    def transcript(self) -> str:
+        lines = [self.stdout.rstrip()]
+        if self.stderr.strip():
+            lines.append("[stderr] " + self.stderr.strip())
+        lines.append(f"[exit code {self.returncode} after {self.seconds:.2f} s]")
+        return "\n".join(line for line in lines if line)
+
+
+def command(name: str, *args: str) -> list[str]:
+    if name not in SCENARIOS:
+        raise ValueError(f"no scenario {name!r}; choose from {', '.join(SCENARIOS)}")
+    return [sys.executable, "-m", "helpers.daemon_demos", name, *args]
+
+
+def run(name: str, *args: str, timeout: float = 30) -> Finished:
+    """Run a scenario as a real program and wait for it (at most ``timeout`` s)."""
+    started = time.perf_counter()
+    done = subprocess.run(command(name, *args), capture_output=True, text=True, timeout=timeout)
+    return Finished(name, done.stdout, done.stderr, done.returncode, time.perf_counter() - started)
+
+
+def run_and_signal(name: str, *args: str, after: float, sig: int = signal.SIGINT, timeout: float = 30) -> Finished:
+    """Start a scenario, send it ``sig`` after ``after`` seconds, and wait for it to end."""
+    started = time.perf_counter()
+    with subprocess.Popen(command(name, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(sig)
+            try:
+                stdout, stderr = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                stdout, stderr = proc.communicate()
+    return Finished(name, stdout, stderr, proc.returncode, time.perf_counter() - started)
+
+
+def source(name: str) -> str:
+    """The source of a scenario, for the lesson to show before running it."""
+    import inspect
+
+    return inspect.getsource(SCENARIOS[name])
+
+
+def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None) -> Any:
+    """One row per actor, a dot per line it printed; a red line where the program ended."""
+    import matplotlib.pyplot as plt
+
+    events = finished.events
+    actors = list(dict.fromkeys(e.actor for e in events))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.8 + 0.5 * max(2, len(actors))), constrained_layout=True)
+    for row, actor in enumerate(actors):
+        mine = [e for e in events if e.actor == actor]
+        ax.scatter([e.seconds for e in mine], [row] * len(mine), s=40, zorder=3)
+        ax.annotate(mine[-1].message, (mine[-1].seconds, row), xytext=(6, 6), textcoords="offset points", fontsize=8)
+    end = max((e.seconds for e in events), default=0.0)
+    ax.axvline(end, color="tab:red", linestyle="--", label=f"last line printed ({end:.2f} s)")
+    ax.set_yticks(range(len(actors)), actors)
+    ax.set_ylim(-0.6, len(actors) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the program started")
+    ax.set_title(title or f"{finished.name}: exit code {finished.returncode}")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in SCENARIOS:
+        print(f"usage: python -m helpers.daemon_demos {{{','.join(SCENARIOS)}}} [ARGS]", file=sys.stderr)
+        return 2
+    SCENARIOS[argv[0]](argv[1:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
