@@ -1,4 +1,4 @@
-"""Self-checks for the exercises: each prints a verdict and returns True or False.
+"""Self-checks for the exercises: each returns a Verdict, true or false, shown as one line.
 
 They never raise, so "Run All Cells" goes on past an unsolved exercise; the hidden
 solution cells ``assert`` them, so the tests fail if a solution stops working.
@@ -14,15 +14,28 @@ from typing import Any
 from helpers.executors import cpu_count
 
 
-def verdict(ok: bool, praise: str, hint: str) -> bool:
-    print(f"✅ {praise}" if ok else f"❌ Not yet. Hint: {hint}")
-    return ok
+class Verdict:
+    """True or false, shown as one line: what a self-check cell displays."""
+
+    def __init__(self, ok: bool, message: str) -> None:
+        self.ok = ok
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def verdict(ok: bool, praise: str, hint: str) -> Verdict:
+    return Verdict(ok, f"✅ {praise}" if ok else f"❌ Not yet. Hint: {hint}")
 
 
 # --- lesson 00 ------------------------------------------------------------------------
 
 
-def threads_for_deadline(workers: Any, tasks: int = 12, seconds: float = 0.2, deadline: float = 0.5) -> bool:
+def threads_for_deadline(workers: Any, tasks: int = 12, seconds: float = 0.2, deadline: float = 0.5) -> Verdict:
     """Exercise 00.1: the fewest threads that finish ``tasks`` waits before ``deadline``."""
     if not isinstance(workers, int) or workers < 1:
         return verdict(False, "", "set `workers` to a whole number of threads, at least 1.")
@@ -37,7 +50,7 @@ def threads_for_deadline(workers: Any, tasks: int = 12, seconds: float = 0.2, de
                               f"({rounds * seconds:.1f} s). How many rounds fit in {deadline} s?")
 
 
-def counter_after(after_threads: Any, after_processes: Any, bumps: int = 5) -> bool:
+def counter_after(after_threads: Any, after_processes: Any, bumps: int = 5) -> Verdict:
     """Exercise 00.2: the parent's counter after bumps run in threads, then in processes."""
     ok = after_threads == bumps and after_processes == bumps
     if after_threads != bumps:
@@ -57,7 +70,7 @@ PATH_CASES = {
 }
 
 
-def thumbnail_name(fn: Callable[[str, int], Any]) -> bool:
+def thumbnail_name(fn: Callable[[str, int], Any]) -> Verdict:
     """Exercise 01.1: a fixed version of the original tutorial's output-name code."""
     if not callable(fn):
         return verdict(False, "", "define a function `thumbnail_name(infile, size)`.")
@@ -75,7 +88,7 @@ def thumbnail_name(fn: Callable[[str, int], Any]) -> bool:
     return verdict(True, "every case gives the right name.", "")
 
 
-def cpu_choice(executor: Any, workers: Any, cores: int | None = None) -> bool:
+def cpu_choice(executor: Any, workers: Any, cores: int | None = None) -> Verdict:
     """Exercise 01.2: the executor, and the fewest workers at full speed, for pure-Python work."""
     cores = cores or cpu_count()
     if executor != "process":
@@ -88,7 +101,7 @@ def cpu_choice(executor: Any, workers: Any, cores: int | None = None) -> bool:
     return verdict(True, f"processes, one per core ({cores}): more would only take turns.", "")
 
 
-def run_on_threads(fn: Callable[..., Any]) -> bool:
+def run_on_threads(fn: Callable[..., Any]) -> Verdict:
     """Exercise 01.1: ``fn(task, items, workers)`` runs ``task`` over ``items`` on a thread pool."""
     from helpers.cleanup import leftovers, snapshot
     from helpers.identity import whoami

@@ -10,6 +10,7 @@ several times and summarised by the median.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import queue as queue_module
 import statistics
@@ -148,7 +149,7 @@ def run_traced(
         workers=_effective_workers(executor, workers, len(items)),
         seconds=seconds,
         results=[result for result, _ in pairs],
-        spans=[span for _, span in pairs],
+        spans=[dataclasses.replace(span, index=i) for i, (_, span) in enumerate(pairs)],
         origin=origin,
     )
 

@@ -11,6 +11,7 @@ Windows, so readings taken in different processes on one machine can be compared
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -29,6 +30,7 @@ class Span:
     thread: str
     start: float
     end: float
+    index: int = -1  # the item's position in its run, when known: keeps its colour fixed
 
     @property
     def worker(self) -> str:
@@ -70,9 +72,7 @@ def relative(spans: Sequence[Span], origin: float | None = None) -> list[Span]:
     if not spans:
         return []
     origin = min(s.start for s in spans) if origin is None else origin
-    return [
-        Span(s.task, s.pid, s.thread, s.start - origin, s.end - origin) for s in spans
-    ]
+    return [dataclasses.replace(s, start=s.start - origin, end=s.end - origin) for s in spans]
 
 
 def max_overlap(spans: Sequence[Span]) -> int:
@@ -109,12 +109,13 @@ def plot_timeline(
     workers = sorted(first_start, key=lambda w: (first_start[w], w))
     row = {w: i for i, w in enumerate(workers)}
     colours = plt.get_cmap("tab10")
-    tasks = list(dict.fromkeys(s.task for s in sorted(spans, key=lambda s: s.start)))
-    colour_of = {task: colours(i % 10) for i, task in enumerate(tasks)}
+    by_start = sorted(spans, key=lambda s: s.start)
     width = max((s.end for s in spans), default=1.0)
-    for s in spans:
+    label_tasks = label_tasks and len({s.task for s in spans}) > 1  # identical names tell nothing
+    for rank, s in enumerate(by_start):
+        colour = colours((s.index if s.index >= 0 else rank) % 10)
         ax.barh(row[s.worker], s.seconds, left=s.start, height=0.7,
-                color=colour_of[s.task], edgecolor="black", linewidth=0.4, alpha=0.85)
+                color=colour, edgecolor="black", linewidth=0.4, alpha=0.85)
         if label_tasks and s.seconds > 0.08 * width:  # name the task where the bar has room
             ax.text(s.start + s.seconds / 2, row[s.worker], _short(s.task), ha="center", va="center", fontsize=7)
     ax.set_yticks(range(len(workers)), workers)

@@ -3,12 +3,13 @@ from pathlib import Path
 from helpers import checks
 
 
-def test_threads_for_deadline(capsys):
+def test_threads_for_deadline():
     assert checks.threads_for_deadline(6)
     assert not checks.threads_for_deadline(5)
     assert not checks.threads_for_deadline(12)
     assert not checks.threads_for_deadline(None)
-    assert "Hint" in capsys.readouterr().out
+    assert repr(checks.threads_for_deadline(1)).startswith("❌ Not yet. Hint: with 1 thread some")
+    assert repr(checks.threads_for_deadline(6)).startswith("✅")
 
 
 def test_counter_after():

@@ -73,3 +73,15 @@ def test_panels_sharing_an_x_axis_all_fit():
     assert top.get_xlim()[1] >= 3 and bottom.get_xlim()[1] >= 3
     assert bottom.get_xlabel() == "seconds since the run started"
     plt.close(fig)
+
+
+def test_the_same_item_keeps_its_colour_across_runs():
+    runs = [run_traced(wait_for, [0.01, 0.02, 0.03], kind, workers=2) for kind in ("serial", "thread")]
+    assert [s.index for s in runs[0].spans] == [0, 1, 2]
+    colours = []
+    for run in runs:
+        ax = plot_timeline(run.spans, origin=run.origin)
+        by_start = sorted(run.spans, key=lambda s: s.start)
+        colours.append({s.index: patch.get_facecolor() for s, patch in zip(by_start, ax.patches, strict=True)})
+        plt.close(ax.figure)
+    assert colours[0] == colours[1]
