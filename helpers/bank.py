@@ -74,6 +74,7 @@ class DepositRun:
     balance: int
     seconds: float
     spans: list[Span] = field(default_factory=list)
+    origin: float = 0.0  # perf_counter reading when the threads were started
 
     @property
     def expected(self) -> int:
@@ -115,7 +116,7 @@ def run_deposits(
     for worker in workers:
         worker.join()
     seconds = time.perf_counter() - started
-    return DepositRun(threads, threads * deposits_per_thread, account.balance, seconds, account.spans)
+    return DepositRun(threads, threads * deposits_per_thread, account.balance, seconds, account.spans, started)
 
 
 def plot_lost_updates(runs: list[DepositRun], ax: Any = None) -> Any:
@@ -124,13 +125,13 @@ def plot_lost_updates(runs: list[DepositRun], ax: Any = None) -> Any:
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5), constrained_layout=True)
-    xs = [r.threads for r in runs]
+    xs = range(len(runs))  # evenly spaced, labelled with the thread counts
     ax.bar([x - 0.2 for x in xs], [r.expected for r in runs], width=0.4, label="deposited", color="tab:green")
     ax.bar([x + 0.2 for x in xs], [r.balance for r in runs], width=0.4, label="on the account", color="tab:red")
-    for r in runs:
+    for x, r in zip(xs, runs, strict=True):
         if r.lost:
-            ax.annotate(f"-{r.lost}", (r.threads + 0.2, r.balance), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(xs)
+            ax.annotate(f"lost {r.lost}", (x + 0.2, r.balance), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(list(xs), [str(r.threads) for r in runs])
     ax.set_xlabel("threads depositing at once")
     ax.set_ylabel("money")
     ax.set_title("Without a lock, money disappears")

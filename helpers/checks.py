@@ -127,3 +127,150 @@ def run_on_threads(fn: Callable[..., Any]) -> Verdict:
     if leftovers(before, grace=1.0):
         return verdict(False, "", "the pool's threads are still running: use `with ThreadPoolExecutor(...) as pool:`.")
     return verdict(True, "two pool threads did the work, results in order, pool shut down.", "")
+
+
+# --- lesson 02 ------------------------------------------------------------------------
+
+
+def safe_counter(cls: Any, threads: int = 8, times: int = 5_000) -> Verdict:
+    """Exercise 02.1: a counter class whose ``increment`` loses nothing between threads."""
+    import sys
+    import threading
+
+    try:
+        counter = cls()
+    except Exception as exc:
+        return verdict(False, "", f"creating your counter raised {type(exc).__name__}: {exc}")
+
+    def work() -> None:
+        for _ in range(times):
+            counter.increment()
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so an unprotected update is caught
+    try:
+        workers = [threading.Thread(target=work) for _ in range(threads)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(timeout=60)
+    finally:
+        sys.setswitchinterval(previous)
+    expected, got = threads * times, getattr(counter, "value", None)
+    if got != expected:
+        return verdict(False, "", f"{threads} threads x {times} increments should make {expected}, got {got}. "
+                                  "Create a threading.Lock in __init__ and hold it (`with`) around the update.")
+    return verdict(True, f"{expected} increments from {threads} threads, none lost.", "")
+
+
+def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
+    """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock."""
+    import threading
+
+    from helpers.bank import SlowAccount
+    from helpers.locks import DeadlockSuspected
+
+    if not callable(fn):
+        return verdict(False, "", "define a function `transfer(source, target, amount)`.")
+    a, b = SlowAccount("a", 1000), SlowAccount("b", 1000)
+    start_line = threading.Barrier(4)
+    problems: list[str] = []
+
+    def clerk(source: SlowAccount, target: SlowAccount) -> None:
+        start_line.wait(timeout=10)
+        try:
+            for _ in range(rounds):
+                fn(source, target, 1)
+        except DeadlockSuspected as exc:
+            problems.append(f"deadlock: {exc}")
+        except Exception as exc:
+            problems.append(f"{type(exc).__name__}: {exc}")
+
+    clerks = [threading.Thread(target=clerk, args=pair, name=f"clerk-{i}")
+              for i, pair in enumerate([(a, b), (b, a), (a, b), (b, a)])]
+    for c in clerks:
+        c.start()
+    for c in clerks:
+        c.join(timeout=30)
+    if any(c.is_alive() for c in clerks):
+        return verdict(False, "", "the transfers did not finish in 30 s.")
+    if problems:
+        hint = ("two clerks each hold one account's lock and wait for the other's: take the two locks "
+                "in the same order every time (say, by account name)." if problems[0].startswith("deadlock")
+                else "your transfer raised an error.")
+        return verdict(False, "", f"{problems[0]} -- {hint}")
+    total = a._balance + b._balance
+    if total != 2000 or (a._balance, b._balance) != (1000, 1000):
+        return verdict(False, "", f"balances are a={a._balance}, b={b._balance} (total {total}, should be 2000, "
+                                  "1000 each): updates were lost. Hold both accounts' locks during the transfer.")
+    return verdict(True, f"{4 * rounds} transfers both ways at once: no money lost, no deadlock.", "")
+
+
+# --- lesson 03 ------------------------------------------------------------------------
+
+REPORT_LINES = 10
+
+
+def report_is_complete(script: Any, timeout: float = 20) -> Verdict:
+    """Exercise 03.1: the report-writing script, run as a real program, writes every line whole."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if not isinstance(script, str) or "def write_report" not in script:
+        return verdict(False, "", "`script` should hold the program's text, with its write_report function.")
+    with tempfile.TemporaryDirectory() as folder:
+        program, report = Path(folder, "report_writer.py"), Path(folder, "report.txt")
+        program.write_text(script)
+        try:
+            done = subprocess.run([sys.executable, str(program), str(report)], capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return verdict(False, "", f"the program did not end within {timeout:g} s.")
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+            return verdict(False, "", f"the program failed: {last}")
+        text = report.read_text() if report.exists() else ""
+    lines = text.splitlines(keepends=True)
+    whole = [line for line in lines if line.endswith("done\n")]
+    if len(whole) == REPORT_LINES and len(lines) == REPORT_LINES:
+        return verdict(True, f"all {REPORT_LINES} lines written whole before the program exited.", "")
+    found = f"the report has {len(whole)} whole lines of {REPORT_LINES} (last: {lines[-1]!r})" if lines else (
+        "the report is empty")
+    return verdict(False, "", f"{found}. The program exits without waiting for the daemon writer: wait for it.")
+
+
+def stops_on_event(worker: Any) -> Verdict:
+    """Exercise 03.2: ``worker(stop, ticks)`` ticks until ``stop`` is set, then returns promptly."""
+    import threading
+    import time
+
+    if not callable(worker):
+        return verdict(False, "", "define a function `worker(stop, ticks)`.")
+    stop, ticks, errors = threading.Event(), [], []
+
+    def guarded() -> None:
+        try:
+            worker(stop, ticks)
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    # A daemon here only as a safety net: if a wrong answer never returns, it must
+    # not keep the kernel from exiting. A correct answer ends before we return.
+    thread = threading.Thread(target=guarded, name="exercise-worker", daemon=True)
+    thread.start()
+    time.sleep(0.35)
+    stop.set()
+    asked = time.perf_counter()
+    thread.join(timeout=1.0)
+    if thread.is_alive():
+        return verdict(False, "", "your worker was still running 1 s after `stop` was set (and still is: "
+                                  "restart the kernel). Loop `while not stop.is_set():`.")
+    if errors:
+        return verdict(False, "", f"your worker raised {errors[0]}")
+    if len(ticks) < 3:
+        return verdict(False, "", f"only {len(ticks)} ticks in 0.35 s: append to `ticks` every 0.05 s or so.")
+    late = time.perf_counter() - asked
+    if late > 0.2:
+        return verdict(False, "", f"it took {late:.2f} s to stop: wait with `stop.wait(0.05)`, not a long sleep.")
+    return verdict(True, f"{len(ticks)} ticks, then stopped {late * 1000:.0f} ms after being asked.", "")

@@ -29,9 +29,16 @@ T0 = time.perf_counter()  # each process, on import: spawned children restart th
 LINE = re.compile(r"^\s*(?P<t>\d+\.\d+)\s+(?P<actor>\S+)\s+(?P<message>.*)$")
 
 
+_PRINTING = threading.Lock()
+
+
 def say(actor: str, message: str, t0: float | None = None) -> None:
+    """Print one stamped line. ``print`` writes the text and the newline separately,
+    so two threads printing at once can share a line: the lock keeps lines whole."""
     elapsed = time.perf_counter() - (T0 if t0 is None else t0)
-    print(f"{elapsed:6.3f} {actor:<10} {message}", flush=True)
+    with _PRINTING:
+        sys.stdout.write(f"{elapsed:6.3f} {actor:<10} {message}\n")
+        sys.stdout.flush()
 
 
 # --- the scenarios ------------------------------------------------------------------
@@ -221,6 +228,25 @@ def run_and_signal(name: str, *args: str, after: float, sig: int = signal.SIGINT
     return Finished(name, stdout, stderr, proc.returncode, time.perf_counter() - started)
 
 
+def is_running(pid: int) -> bool | None:
+    """Whether a process with this pid exists (POSIX); None where that cannot be asked safely.
+
+    ``os.kill(pid, 0)`` sends no signal, it only checks; on Windows ``os.kill``
+    would terminate the process instead, so there the answer is None.
+    """
+    import os
+
+    if os.name != "posix":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
 def source(name: str) -> str:
     """The source of a scenario, for the lesson to show before running it."""
     import inspect
@@ -232,23 +258,26 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     """One row per actor, a dot per line it printed; a red line where the program ended."""
     import matplotlib.pyplot as plt
 
-    events = finished.events
+    events = [e for e in finished.events if e.actor != "python"]
+    exits = [e.seconds for e in finished.events if e.actor == "python"]
     actors = list(dict.fromkeys(e.actor for e in events))
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.8 + 0.5 * max(2, len(actors))), constrained_layout=True)
+        _, ax = plt.subplots(figsize=(9, 0.9 + 0.55 * max(2, len(actors))), constrained_layout=True)
     for row, actor in enumerate(actors):
         mine = [e for e in events if e.actor == actor]
         ax.scatter([e.seconds for e in mine], [row] * len(mine), s=40, zorder=3)
-        ax.annotate(mine[-1].message, (mine[-1].seconds, row), xytext=(6, 6), textcoords="offset points", fontsize=8)
-    end = max((e.seconds for e in events), default=0.0)
-    ax.axvline(end, color="tab:red", linestyle="--", label=f"last line printed ({end:.2f} s)")
+        ax.annotate(mine[-1].message, (mine[-1].seconds, row), xytext=(6, 7), textcoords="offset points", fontsize=8)
+    end = max([e.seconds for e in events] + exits + [0.1])
+    if exits:
+        ax.axvline(exits[0], color="tab:red", linestyle="--", label=f"program exits ({exits[0]:.2f} s)")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlim(0, end * 1.45)  # room for the last messages
     ax.set_yticks(range(len(actors)), actors)
     ax.set_ylim(-0.6, len(actors) - 0.4)
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the program started")
     ax.set_title(title or f"{finished.name}: exit code {finished.returncode}")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
     return ax
 
 
@@ -256,6 +285,9 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in SCENARIOS:
         print(f"usage: python -m helpers.daemon_demos {{{','.join(SCENARIOS)}}} [ARGS]", file=sys.stderr)
         return 2
+    # atexit hooks run after Python has waited for non-daemon threads and before it
+    # abandons daemon threads: the moment "the program exits" in every timeline.
+    atexit.register(say, "python", "program exits")
     SCENARIOS[argv[0]](argv[1:])
     return 0
 

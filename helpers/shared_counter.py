@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def add_to_value(shared: Any, times: int, use_lock: bool) -> None:
+def add_to_value(shared: Any, times: int, use_lock: bool, start_line: Any = None) -> None:
     """Add 1 to ``shared.value`` ``times`` times, holding its lock for each update or not.
 
     ``Value`` has a lock, but ``shared.value += 1`` takes it twice: once to read,
     once to write. Another process can write in between. Only holding
-    ``get_lock()`` across both makes the update whole.
+    ``get_lock()`` across both makes the update whole. ``start_line`` (a
+    Barrier) lets every process begin together, so they really overlap.
     """
+    if start_line is not None:
+        start_line.wait(timeout=60)
     for _ in range(times):
         if use_lock:
             with shared.get_lock():
@@ -67,12 +70,13 @@ def _run(context: Any, target: Any, args: tuple, processes: int) -> float:
     return time.perf_counter() - started
 
 
-def count_with_value(processes: int = 2, times: int = 20_000, *, use_lock: bool = True,
+def count_with_value(processes: int = 2, times: int = 50_000, *, use_lock: bool = True,
                      start_method: str | None = None) -> SharedCount:
-    """``processes`` children add to one ``multiprocessing.Value``."""
+    """``processes`` children add to one ``multiprocessing.Value``, starting together."""
     context = multiprocessing.get_context(start_method)
     shared = context.Value("i", 0)  # passed at creation, which works under every start method
-    seconds = _run(context, add_to_value, (shared, times, use_lock), processes)
+    start_line = context.Barrier(processes)
+    seconds = _run(context, add_to_value, (shared, times, use_lock, start_line), processes)
     how = "Value, with get_lock()" if use_lock else "Value, += only"
     return SharedCount(how, processes, processes * times, shared.value, seconds)
 

@@ -57,3 +57,101 @@ def test_run_on_threads_accepts_a_pool_and_rejects_the_usual_mistakes():
     assert not checks.run_on_threads(serial)
     assert not checks.run_on_threads(forgets_return)
     assert not checks.run_on_threads(None)
+
+
+def test_safe_counter_tells_a_locked_counter_from_an_unlocked_one():
+    import threading
+
+    from helpers.races import one
+
+    class Unsafe:
+        def __init__(self):
+            self.value = 0
+
+        def increment(self):
+            self.value = self.value + one()
+
+    class Safe(Unsafe):
+        def __init__(self):
+            super().__init__()
+            self.lock = threading.Lock()
+
+        def increment(self):
+            with self.lock:
+                super().increment()
+
+    assert checks.safe_counter(Safe)
+    assert not checks.safe_counter(Unsafe)
+    assert not checks.safe_counter(lambda: 1 / 0)
+
+
+def test_transfer_catches_lost_money_and_deadlock_and_passes_ordered_locks():
+    def unlocked(source, target, amount):
+        source.balance -= amount
+        target.balance += amount
+
+    def naive_locks(source, target, amount):
+        with source.lock, target.lock:
+            source.balance -= amount
+            target.balance += amount
+
+    def ordered(source, target, amount):
+        first, second = sorted((source, target), key=lambda account: account.name)
+        with first.lock, second.lock:
+            source.balance -= amount
+            target.balance += amount
+
+    assert checks.transfer(ordered)
+    lost = checks.transfer(unlocked)
+    assert not lost and "lost" in repr(lost)
+    deadlocked = checks.transfer(naive_locks)
+    assert not deadlocked and "deadlock" in repr(deadlocked)
+
+
+REPORT_SCRIPT = '''
+import sys, threading, time
+
+def write_report(path):
+    with open(path, "w") as report:
+        for line in range(1, 11):
+            report.write(f"line {line}: half written... ")
+            report.flush()
+            time.sleep(0.02)
+            report.write("done\\n")
+            report.flush()
+
+writer = threading.Thread(target=write_report, args=(sys.argv[1],), daemon=True)
+writer.start()
+time.sleep(0.05)
+'''
+
+
+def test_report_is_complete_runs_the_script_for_real():
+    cut = checks.report_is_complete(REPORT_SCRIPT)
+    assert not cut and "whole lines" in repr(cut)
+    assert checks.report_is_complete(REPORT_SCRIPT + "writer.join()\n")
+    assert checks.report_is_complete(REPORT_SCRIPT.replace("daemon=True", "daemon=False"))
+    assert not checks.report_is_complete(REPORT_SCRIPT + "raise SystemExit('boom')\n")
+    assert not checks.report_is_complete(None)
+
+
+def test_stops_on_event():
+    import time
+
+    def good(stop, ticks):
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            stop.wait(0.05)
+
+    def sleepy(stop, ticks):
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.5)
+
+    def lazy(stop, ticks):
+        stop.wait()
+
+    assert checks.stops_on_event(good)
+    assert not checks.stops_on_event(sleepy)
+    assert not checks.stops_on_event(lazy)
+    assert not checks.stops_on_event(lambda stop, ticks: 1 / 0)

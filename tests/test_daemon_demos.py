@@ -1,0 +1,98 @@
+"""The programs lesson 03 runs, run the same way: as real subprocesses."""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import daemon_demos
+
+METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
+
+
+def actors(finished):
+    return [e.actor for e in finished.events]
+
+
+def test_non_daemon_thread_is_waited_for():
+    finished = daemon_demos.run("non-daemon-thread")
+    assert finished.returncode == 0
+    messages = [e.message for e in finished.events]
+    assert messages.index("main thread done; the program waits for the worker") < messages.index("finished")
+    assert messages[-1] == "program exits"  # after the worker finished
+
+
+def test_daemon_thread_is_abandoned_mid_line(tmp_path):
+    report = tmp_path / "report.txt"
+    finished = daemon_demos.run("daemon-thread", str(report))
+    assert finished.returncode == 0
+    text = report.read_text()
+    assert text.endswith("half written... ")  # cut mid-line
+    assert 0 < text.count("done\n") < 10
+    assert not [e for e in finished.events if e.message == "wrote line 10"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_daemon_process_is_terminated_with_its_parent(method):
+    finished = daemon_demos.run("daemon-process", method)
+    assert finished.returncode == 0
+    pid = int(finished.events[0].message.split()[-1])
+    assert "child" in actors(finished)
+    if os.name == "posix":
+        assert daemon_demos.is_running(pid) is False
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_daemonic_process_may_not_have_children(method):
+    finished = daemon_demos.run("daemon-no-children", method)
+    assert finished.returncode == 0
+    assert any("daemonic processes are not allowed to have children" in e.message for e in finished.events)
+
+
+def test_ping_pong_stops_by_itself_and_takes_turns():
+    finished = daemon_demos.run("ping-pong", "0.5")
+    assert finished.returncode == 0
+    said = [e.message for e in finished.events if e.actor in ("ping", "pong")]
+    turns = [m for m in said if m.endswith("!")]
+    assert turns[:4] == ["Ping!", "Pong!", "Ping!", "Pong!"]
+    assert said.count("stopping") == 2
+    assert any(e.message == "atexit: clean exit after time limit" for e in finished.events)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ping_pong_stops_cleanly_on_a_signal(sig):
+    finished = daemon_demos.run_and_signal("ping-pong", "20", after=0.4, sig=sig)
+    assert finished.returncode == 0
+    assert finished.seconds < 10
+    assert any(e.message == f"atexit: clean exit after {sig.name}" for e in finished.events)
+    assert any(e.message == "all players joined" for e in finished.events)
+    assert "Traceback" not in finished.stderr
+
+
+def test_every_printed_line_is_whole():
+    finished = daemon_demos.run("ping-pong", "0.5")
+    assert len(finished.events) == len(finished.stdout.splitlines())
+
+
+def test_unknown_scenario_is_a_usage_error():
+    done = subprocess.run([sys.executable, "-m", "helpers.daemon_demos", "nope"], capture_output=True, text=True)
+    assert done.returncode == 2 and "usage" in done.stderr
+    with pytest.raises(ValueError):
+        daemon_demos.command("nope")
+
+
+def test_plot_events_draws_a_row_per_actor_and_the_exit():
+    finished = daemon_demos.run("non-daemon-thread")
+    ax = daemon_demos.plot_events(finished)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["main", "worker"]
+    assert any("program exits" in line.get_label() for line in ax.get_lines())
+    plt.close(ax.figure)
+
+
+def test_source_shows_the_scenario():
+    assert "daemon=True" in daemon_demos.source("daemon-thread")
