@@ -274,3 +274,225 @@ def stops_on_event(worker: Any) -> Verdict:
     if late > 0.2:
         return verdict(False, "", f"it took {late:.2f} s to stop: wait with `stop.wait(0.05)`, not a long sleep.")
     return verdict(True, f"{len(ticks)} ticks, then stopped {late * 1000:.0f} ms after being asked.", "")
+
+
+# --- lesson 04 ------------------------------------------------------------------------
+
+
+def mailbox(cls: Any) -> Verdict:
+    """Exercise 04.1: ``get(timeout)`` waits for a message, or returns None after ``timeout``."""
+    import threading
+    import time
+
+    try:
+        box = cls()
+    except Exception as exc:
+        return verdict(False, "", f"creating your Mailbox raised {type(exc).__name__}: {exc}")
+    received: list[Any] = []
+    errors: list[str] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(5):
+                received.append(box.get(timeout=2))
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    readers = [threading.Thread(target=reader, daemon=True) for _ in range(2)]  # daemon: a safety net only
+    for r in readers:
+        r.start()
+    time.sleep(0.05)  # both readers are waiting on an empty mailbox now
+    try:
+        for n in range(10):
+            box.put(n)
+            time.sleep(0.002)
+    except Exception as exc:
+        return verdict(False, "", f"put raised {type(exc).__name__}: {exc}")
+    last_put = time.perf_counter()
+    for r in readers:
+        r.join(timeout=5)
+    late = time.perf_counter() - last_put
+    if any(r.is_alive() for r in readers) or late > 1.0:
+        return verdict(False, "", f"the readers got their messages {late:.1f} s after the last put: they slept "
+                                  "through it. Does `put` notify the waiting readers?")
+    if errors:
+        return verdict(False, "", f"get raised {errors[0]}")
+    if received and all(x is None for x in received):
+        return verdict(False, "", "get returned None every time: it should wait for a message (up to `timeout`).")
+    if sorted(x for x in received if x is not None) != list(range(10)):
+        return verdict(False, "", f"the readers got {sorted(map(str, received))}, not the 10 messages 0-9 "
+                                  "once each: take a message out under the condition's lock.")
+    started = time.perf_counter()
+    empty = box.get(timeout=0.2)
+    waited = time.perf_counter() - started
+    if empty is not None or not 0.15 <= waited < 1.5:
+        return verdict(False, "", f"on an empty mailbox get(timeout=0.2) returned {empty!r} after {waited:.2f} s; "
+                                  "expected None after about 0.2 s. Use wait_for(..., timeout).")
+    return verdict(True, "10 messages to 2 waiting readers, each exactly once; an empty get times out.", "")
+
+
+def limited(fn: Callable[..., Any], limit: int = 2) -> Verdict:
+    """Exercise 04.2: ``fn(download, urls, limit)`` never runs more than ``limit`` downloads at once."""
+    import threading
+    import time
+
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def download(url: str) -> str:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return url.upper()
+
+    urls = [f"img{n}" for n in range(8)]
+    try:
+        got = fn(download, urls, limit)
+    except Exception as exc:
+        return verdict(False, "", f"your function raised {type(exc).__name__}: {exc}")
+    if got is None or list(got) != [u.upper() for u in urls]:
+        return verdict(False, "", f"return the downloads' results in the order of the urls, got {got!r}.")
+    if peak[0] > limit:
+        return verdict(False, "", f"{peak[0]} downloads ran at once; the limit is {limit}. "
+                                  "Hold a Semaphore(limit) around each download.")
+    if peak[0] < limit:
+        return verdict(False, "", f"at most {peak[0]} ran at once: use more threads than the limit, so the "
+                                  "semaphore, not the pool size, does the limiting.")
+    return verdict(True, f"8 downloads, never more than {limit} at once.", "")
+
+
+# --- lesson 05 ------------------------------------------------------------------------
+
+
+def stops_at_sentinel(consumer: Any) -> Verdict:
+    """Exercise 05.1: ``consumer(q, results)`` doubles items until it gets the sentinel None."""
+    import queue as queue_module
+    import threading
+
+    class PatientQueue(queue_module.Queue):
+        """A blocking get gives up after 3 s, so a consumer that misses the sentinel still ends."""
+
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            return super().get(block, 3.0 if block and timeout is None else timeout)
+
+    q: queue_module.Queue = PatientQueue()
+    results: list[int] = []
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            consumer(q, results)
+        except queue_module.Empty:
+            errors.append("waited for more items after the sentinel")
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    workers = [threading.Thread(target=run) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for n in range(30):
+        q.put(n)
+    for _ in workers:
+        q.put(None)  # one sentinel per consumer
+    for w in workers:
+        w.join(timeout=10)
+    if errors:
+        return verdict(False, "", f"a consumer {errors[0]}: stop the loop when `item is None`.")
+    if sorted(results) != [2 * n for n in range(30)]:
+        return verdict(False, "", f"expected each of the 30 items doubled once, got {len(results)} results.")
+    return verdict(True, "3 consumers doubled all 30 items and each stopped at its sentinel.", "")
+
+
+class PatientChild:
+    """A child process whose ``join`` never waits more than 2 s, and notes a join that timed out."""
+
+    def __init__(self, process: Any) -> None:
+        self.process = process
+        self.joined_while_alive = False
+
+    def join(self, timeout: float | None = None) -> None:
+        self.process.join(2.0 if timeout is None else min(timeout, 2.0))
+        if self.process.is_alive():
+            self.joined_while_alive = True
+
+    def is_alive(self) -> bool:
+        return self.process.is_alive()
+
+
+def collects_before_joining(collect: Any) -> Verdict:
+    """Exercise 05.2: ``collect(q, children)`` returns every child's item and joins the children."""
+    import multiprocessing
+
+    from helpers.pipeline import put_big_item
+
+    q = multiprocessing.Queue()
+    processes = [multiprocessing.Process(target=put_big_item, args=(q, 4)) for _ in range(2)]
+    for p in processes:
+        p.start()
+    children = [PatientChild(p) for p in processes]
+    try:
+        items = collect(q, children)
+    except Exception as exc:
+        items, failure = None, f"{type(exc).__name__}: {exc}"
+    else:
+        failure = None
+    finally:
+        while any(p.is_alive() for p in processes):  # clean up after a wrong answer
+            try:
+                q.get(timeout=1)
+            except Exception:
+                break
+        for p in processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        q.close()
+        q.join_thread()
+    if failure:
+        return verdict(False, "", f"your function raised {failure}")
+    if any(c.joined_while_alive for c in children):
+        return verdict(False, "", "you joined a child before reading its item: it cannot exit while its item "
+                                  "is stuck in the queue. Read everything first, then join.")
+    if items is None or len(items) != 2 or any(len(i) != 4 * 1024 * 1024 for i in items):
+        return verdict(False, "", "return the list of the two items the children put on the queue.")
+    return verdict(True, "read both items, then joined both children: nothing stuck.", "")
+
+
+# --- lesson 06 ------------------------------------------------------------------------
+
+
+def fork_order(order: Any, philosophers: int = 5) -> Verdict:
+    """Exercise 06.1: an order of picking up forks that cannot deadlock, tried at a real table."""
+    from helpers.philosophers import dine
+
+    if not callable(order):
+        return verdict(False, "", "define `order(philosopher, left, right)` returning (first, second).")
+    try:
+        for p in range(philosophers):
+            left, right = p, (p + 1) % philosophers
+            if sorted(order(p, left, right)) != sorted((left, right)):
+                return verdict(False, "", f"order({p}, {left}, {right}) should return the two forks {left} and "
+                                          f"{right} in some order, not {order(p, left, right)!r}.")
+    except Exception as exc:
+        return verdict(False, "", f"order raised {type(exc).__name__}: {exc}")
+    dinner = dine("custom", philosophers, order=order, duration=0.8)
+    if dinner.deadlock:
+        return verdict(False, "", f"deadlock after {dinner.deadlock.after:.2f} s: every philosopher held one fork "
+                                  "and waited for the next. Make at least one philosopher reach the other way.")
+    if not dinner.everyone_ate:
+        return verdict(False, "", f"no deadlock, but meals were {dinner.meals}: someone starved.")
+    return verdict(True, f"no deadlock, everyone ate: meals {dinner.meals}.", "")
+
+
+def waiter_seats(seats: Any, philosophers: int = 5) -> Verdict:
+    """Exercise 06.2: the most seats the waiter may offer with no deadlock possible."""
+    if seats == philosophers - 1:
+        return verdict(True, f"{seats} seats: with one philosopher always away, someone can always "
+                             "get both forks.", "")
+    if isinstance(seats, int) and 1 <= seats < philosophers - 1:
+        return verdict(False, "", f"{seats} seats is safe, but more are: what is the most?")
+    return verdict(False, "", f"with all {philosophers} seated, each may hold a left fork and wait: "
+                              "how many must be kept away to break the cycle?")

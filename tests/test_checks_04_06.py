@@ -1,0 +1,109 @@
+"""The self-checks of lessons 04-06 pass right answers and catch the usual wrong ones."""
+
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from helpers import checks
+
+
+class GoodMailbox:
+    def __init__(self):
+        self.messages, self.changed = [], threading.Condition()
+
+    def put(self, message):
+        with self.changed:
+            self.messages.append(message)
+            self.changed.notify()
+
+    def get(self, timeout=None):
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.messages, timeout=timeout):
+                return None
+            return self.messages.pop(0)
+
+
+class SilentMailbox(GoodMailbox):  # forgets to notify: readers sleep on
+    def put(self, message):
+        with self.changed:
+            self.messages.append(message)
+
+
+def test_mailbox():
+    assert checks.mailbox(GoodMailbox)
+    silent = checks.mailbox(SilentMailbox)
+    assert not silent and "notify" in repr(silent)
+
+
+def test_limited():
+    def right(download, urls, limit):
+        slots = threading.Semaphore(limit)
+
+        def one(url):
+            with slots:
+                return download(url)
+
+        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+            return list(pool.map(one, urls))
+
+    def unlimited(download, urls, limit):
+        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+            return list(pool.map(download, urls))
+
+    def serial(download, urls, limit):
+        return [download(u) for u in urls]
+
+    assert checks.limited(right)
+    assert not checks.limited(unlimited)
+    assert not checks.limited(serial)
+
+
+def test_stops_at_sentinel():
+    def right(q, results):
+        while (item := q.get()) is not None:
+            results.append(item * 2)
+
+    def never_stops(q, results):
+        while True:
+            item = q.get()
+            if item is not None:
+                results.append(item * 2)
+
+    assert checks.stops_at_sentinel(right)
+    assert not checks.stops_at_sentinel(never_stops)
+
+
+def test_collects_before_joining():
+    def right(q, children):
+        items = [q.get() for _ in children]
+        for child in children:
+            child.join()
+        return items
+
+    def joins_first(q, children):
+        for child in children:
+            child.join()
+        return [q.get() for _ in children]
+
+    assert checks.collects_before_joining(right)
+    wrong = checks.collects_before_joining(joins_first)
+    assert not wrong and "before reading" in repr(wrong)
+
+
+def test_fork_order():
+    assert checks.fork_order(lambda p, left, right: (min(left, right), max(left, right)))
+    assert checks.fork_order(lambda p, left, right: (right, left) if p == 0 else (left, right))
+    assert not checks.fork_order(lambda p, left, right: (left, right))
+    assert not checks.fork_order(lambda p, left, right: (left, left))
+
+
+def test_waiter_seats():
+    assert checks.waiter_seats(4)
+    assert not checks.waiter_seats(5)
+    assert not checks.waiter_seats(2)
+    assert not checks.waiter_seats(None)
+
+
+def test_patient_queue_style_helpers_do_not_leak():
+    assert queue.Queue  # the checks above left nothing behind
+    assert [t for t in threading.enumerate() if t.name.startswith("philosopher")] == []
