@@ -275,13 +275,14 @@ def plot_dinner(dinner: Dinner, ax: Any = None, title: str | None = None) -> Any
                 color=STATE_COLOURS[s.task], linewidth=0)
     if dinner.deadlock:
         ax.axvline(dinner.deadlock.after, color="black", linestyle="--", linewidth=1)
-        ax.text(dinner.deadlock.after, -0.6, " deadlock detected", fontsize=8, va="bottom")
+        ax.text(dinner.deadlock.after, -0.6, "deadlock detected ", fontsize=8, va="bottom", ha="right")
     ax.set_yticks(range(dinner.philosophers), [f"philosopher {p}" for p in range(dinner.philosophers)])
     ax.set_ylim(dinner.philosophers - 0.5, -0.9)
     ax.set_xlabel("seconds since dinner started")
-    ax.set_title(title or f"{dinner.strategy}: meals {dinner.meals}")
+    ax.set_xlim(0, max((s.end - dinner.origin for s in dinner.spans), default=1.0) * 1.01)
+    ax.set_title(title or f"{dinner.strategy}: meals {dinner.meals}", loc="left")
     ax.legend(handles=[Patch(color=c, label=s) for s, c in STATE_COLOURS.items()], fontsize=8,
-              loc="upper right", ncols=3)
+              loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, frameon=False)
     return ax
 
 
@@ -299,7 +300,8 @@ def plot_wait_for(deadlock: Deadlock, philosophers: int, ax: Any = None) -> Any:
 
     step = 2 * math.pi / philosophers
     seat = {p: at(math.pi / 2 - p * step, 1.0) for p in range(philosophers)}
-    fork = {f: at(math.pi / 2 - (f + 0.5) * step, 0.62) for f in range(philosophers)}
+    # philosopher p sits between fork p (one side) and fork p + 1 (the other)
+    fork = {f: at(math.pi / 2 - (f - 0.5) * step, 0.62) for f in range(philosophers)}
     for p, (x, y) in seat.items():
         ax.add_patch(plt.Circle((x, y), 0.16, color="#ffe9c6", ec="tab:orange", zorder=3))
         ax.text(x, y, f"P{p}", ha="center", va="center", fontsize=11, zorder=4)

@@ -56,6 +56,10 @@ class QueueRun:
         return max((d for _, d in self.depth), default=0)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _span(task: str, start: float) -> Span:
     return Span(task, os.getpid(), threading.current_thread().name, start, time.perf_counter())
 
@@ -136,7 +140,7 @@ def plot_depth(run: QueueRun, ax: Any = None, label: str | None = None) -> Any:
         ax.axhline(run.maxsize, color="tab:red", linestyle="--", linewidth=1)
     ax.set_xlabel("seconds since the run started")
     ax.set_ylabel("items waiting")
-    ax.set_title(f"{run.producers} producers, {run.consumers} consumers: queue length over time")
+    ax.set_title(f"{_count(run.producers, 'producer')}, {_count(run.consumers, 'consumer')}: queue length over time")
     ax.legend(fontsize=8)
     return ax
 
