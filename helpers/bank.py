@@ -119,7 +119,7 @@ def run_deposits(
     return DepositRun(threads, threads * deposits_per_thread, account.balance, seconds, account.spans, started)
 
 
-def plot_lost_updates(runs: list[DepositRun], ax: Any = None) -> Any:
+def plot_lost_updates(runs: list[DepositRun], ax: Any = None, title: str = "Without a lock, money disappears") -> Any:
     """Bars of money expected and money on the account, per number of threads."""
     import matplotlib.pyplot as plt
 
@@ -134,7 +134,7 @@ def plot_lost_updates(runs: list[DepositRun], ax: Any = None) -> Any:
     ax.set_xticks(list(xs), [str(r.threads) for r in runs])
     ax.set_xlabel("threads depositing at once")
     ax.set_ylabel("money")
-    ax.set_title("Without a lock, money disappears")
+    ax.set_title(title)
     ax.legend()
     return ax
 
@@ -221,11 +221,11 @@ class LostUpdateExplorer:
             with output:
                 output.clear_output(wait=True)
                 print(self.describe(result, locked.value))
-                unlocked = sorted((r for (t, lk), r in self.runs.items() if not lk), key=lambda r: r.threads)
-                if unlocked:
-                    ax = plot_lost_updates(unlocked)
-                    display(ax.figure)
-                    plt.close(ax.figure)
+                same = sorted((r for (_, lk), r in self.runs.items() if lk == locked.value), key=lambda r: r.threads)
+                title = "With the lock, nothing is lost" if locked.value else "Without a lock, money disappears"
+                ax = plot_lost_updates(same, title=title)
+                display(ax.figure)
+                plt.close(ax.figure)
 
         button.on_click(on_click)
         box = w.VBox([w.HBox([slider, locked, button]), output])

@@ -7,6 +7,7 @@ solution cells ``assert`` them, so the tests fail if a solution stops working.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -132,10 +133,23 @@ def run_on_threads(fn: Callable[..., Any]) -> Verdict:
 # --- lesson 02 ------------------------------------------------------------------------
 
 
-def safe_counter(cls: Any, threads: int = 8, times: int = 5_000) -> Verdict:
-    """Exercise 02.1: a counter class whose ``increment`` loses nothing between threads."""
+LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+
+
+def _holds_a_lock(obj: Any) -> bool:
+    from helpers.locks import TimeoutLock
+
+    return any(isinstance(v, (*LOCK_TYPES, TimeoutLock, threading.Condition)) for v in vars(obj).values())
+
+
+def safe_counter(cls: Any, threads: int = 8, times: int = 5_000, deadline: float = 10.0) -> Verdict:
+    """Exercise 02.1: a counter class whose ``increment`` loses nothing between threads.
+
+    Bounded: the workers are daemon threads sharing one deadline, so an answer that
+    never releases its lock costs ``deadline`` seconds, not a hung kernel.
+    """
     import sys
-    import threading
+    import time
 
     try:
         counter = cls()
@@ -149,23 +163,35 @@ def safe_counter(cls: Any, threads: int = 8, times: int = 5_000) -> Verdict:
     previous = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # switch threads often, so an unprotected update is caught
     try:
-        workers = [threading.Thread(target=work) for _ in range(threads)]
+        workers = [threading.Thread(target=work, daemon=True, name=f"counter-{i}") for i in range(threads)]
         for w in workers:
             w.start()
+        end = time.monotonic() + deadline
         for w in workers:
-            w.join(timeout=60)
+            w.join(timeout=max(0.0, end - time.monotonic()))
     finally:
         sys.setswitchinterval(previous)
+    if any(w.is_alive() for w in workers):
+        return verdict(False, "", f"the threads were still stuck after {deadline:g} s: is the lock released after "
+                                  "each increment (use `with`)? A plain Lock cannot be taken twice by one thread.")
     expected, got = threads * times, getattr(counter, "value", None)
     if got != expected:
         return verdict(False, "", f"{threads} threads x {times} increments should make {expected}, got {got}. "
                                   "Create a threading.Lock in __init__ and hold it (`with`) around the update.")
+    if not _holds_a_lock(counter):
+        return verdict(False, "", "no update was lost this time, but the counter holds no lock: it was luck "
+                                  "(section 5). Keep `one()` and protect the update with a lock.")
     return verdict(True, f"{expected} increments from {threads} threads, none lost.", "")
 
 
 def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
-    """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock."""
-    import threading
+    """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock.
+
+    First one transfer alone (does it move the right amount the right way?), then
+    clerks in both directions with different amounts, so that mistakes cannot
+    cancel out, while an auditor checks the total under both locks.
+    """
+    import time
 
     from helpers.bank import SlowAccount
     from helpers.locks import DeadlockSuspected
@@ -173,7 +199,17 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
     if not callable(fn):
         return verdict(False, "", "define a function `transfer(source, target, amount)`.")
     a, b = SlowAccount("a", 1000), SlowAccount("b", 1000)
-    start_line = threading.Barrier(4)
+    try:
+        fn(a, b, 5)
+    except Exception as exc:
+        return verdict(False, "", f"transfer(a, b, 5) raised {type(exc).__name__}: {exc}")
+    if (a._balance, b._balance) != (995, 1005):
+        return verdict(False, "", f"after transfer(a, b, 5) alone, a={a._balance} and b={b._balance}; "
+                                  "expected a=995, b=1005.")
+    if a.lock.locked() or b.lock.locked():
+        return verdict(False, "", "after one transfer a lock is still held: release it (use `with`).")
+    a, b = SlowAccount("a", 1000), SlowAccount("b", 1000)
+    start_line = threading.Barrier(4)  # three clerks and the auditor
     problems: list[str] = []
 
     def clerk(source: SlowAccount, target: SlowAccount) -> None:
@@ -186,12 +222,28 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
         except Exception as exc:
             problems.append(f"{type(exc).__name__}: {exc}")
 
-    clerks = [threading.Thread(target=clerk, args=pair, name=f"clerk-{i}")
-              for i, pair in enumerate([(a, b), (b, a), (a, b), (b, a)])]
-    for c in clerks:
+    audits: list[int] = []
+    done = threading.Event()
+
+    def auditor() -> None:  # the total must be 2000 at every instant, seen under both locks
+        start_line.wait(timeout=10)
+        while not done.is_set():
+            try:
+                with a.lock, b.lock:
+                    audits.append(a._balance + b._balance)
+            except DeadlockSuspected:
+                pass
+            time.sleep(0.005)
+
+    clerks = [threading.Thread(target=clerk, args=pair, name=f"clerk-{i}", daemon=True)
+              for i, pair in enumerate([(a, b), (b, a), (a, b)])]
+    watcher = threading.Thread(target=auditor, name="auditor", daemon=True)
+    for c in [*clerks, watcher]:
         c.start()
     for c in clerks:
         c.join(timeout=30)
+    done.set()
+    watcher.join(timeout=5)
     if any(c.is_alive() for c in clerks):
         return verdict(False, "", "the transfers did not finish in 30 s.")
     if problems:
@@ -199,16 +251,41 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
                 "in the same order every time (say, by account name)." if problems[0].startswith("deadlock")
                 else "your transfer raised an error.")
         return verdict(False, "", f"{problems[0]} -- {hint}")
-    total = a._balance + b._balance
-    if total != 2000 or (a._balance, b._balance) != (1000, 1000):
-        return verdict(False, "", f"balances are a={a._balance}, b={b._balance} (total {total}, should be 2000, "
-                                  "1000 each): updates were lost. Hold both accounts' locks during the transfer.")
-    return verdict(True, f"{4 * rounds} transfers both ways at once: no money lost, no deadlock.", "")
+    expected = (1000 - rounds, 1000 + rounds)  # two clerks a -> b, one b -> a, 1 each
+    if (a._balance, b._balance) != expected:
+        return verdict(False, "", f"balances are a={a._balance}, b={b._balance}, expected a={expected[0]}, "
+                                  f"b={expected[1]}: updates were lost. Hold both accounts' locks during the transfer.")
+    if any(total != 2000 for total in audits):
+        return verdict(False, "", "the balances came out right, but the auditor saw a total other than 2000 in "
+                                  "between: hold both locks for the whole transfer, not one after the other.")
+    return verdict(True, f"{3 * rounds} transfers both ways at once: no money lost, no deadlock.", "")
 
 
 # --- lesson 03 ------------------------------------------------------------------------
 
 REPORT_LINES = 10
+# Exercise 03.1's program as given; the lesson shows the same text for the learner to change.
+REPORT_WRITER = r'''
+import sys
+import threading
+import time
+
+
+def write_report(path):
+    with open(path, "w") as report:
+        for line in range(1, 11):
+            report.write(f"line {line}: half written... ")
+            report.flush()
+            time.sleep(0.05)
+            report.write("done\n")
+            report.flush()
+
+
+writer = threading.Thread(target=write_report, args=(sys.argv[1],), daemon=True)
+writer.start()
+time.sleep(0.2)
+print("main: done")
+'''
 
 
 def report_is_complete(script: Any, timeout: float = 20) -> Verdict:
@@ -247,7 +324,18 @@ def stops_on_event(worker: Any) -> Verdict:
 
     if not callable(worker):
         return verdict(False, "", "define a function `worker(stop, ticks)`.")
-    stop, ticks, errors = threading.Event(), [], []
+
+    class Ticks(list):
+        """Refuses new ticks once the check is over, so a worker that never stops dies instead."""
+
+        closed = False
+
+        def append(self, item: Any) -> None:
+            if self.closed:
+                raise RuntimeError("the self-check has ended: this worker should have stopped")
+            super().append(item)
+
+    stop, ticks, errors = threading.Event(), Ticks(), []
 
     def guarded() -> None:
         try:
@@ -264,8 +352,10 @@ def stops_on_event(worker: Any) -> Verdict:
     asked = time.perf_counter()
     thread.join(timeout=1.0)
     if thread.is_alive():
-        return verdict(False, "", "your worker was still running 1 s after `stop` was set (and still is: "
-                                  "restart the kernel). Loop `while not stop.is_set():`.")
+        ticks.closed = True  # its next tick raises, which ends it
+        return verdict(False, "", "your worker was still running 1 s after `stop` was set. "
+                                  "Loop `while not stop.is_set():`.")
+    ticks.closed = True
     if errors:
         return verdict(False, "", f"your worker raised {errors[0]}")
     if len(ticks) < 3:

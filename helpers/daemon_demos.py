@@ -64,12 +64,12 @@ def daemon_thread(argv: list[str]) -> None:
     def write_report() -> None:
         with path.open("w") as report:
             for line in range(1, 11):
+                say("writer", f"started line {line}")
                 report.write(f"line {line}: half written... ")
                 report.flush()
                 time.sleep(0.1)
                 report.write("done\n")
                 report.flush()
-                say("writer", f"wrote line {line}")
 
     threading.Thread(target=write_report, name="writer", daemon=True).start()
     time.sleep(0.35)
@@ -118,9 +118,10 @@ def ping_pong(argv: list[str]) -> None:
     """Two threads take turns for a bounded time, and stop cleanly on a signal too.
 
     The original tutorial's version looped forever in daemon threads. Here an
-    Event means "stop": the loops check it, a timer sets it after ``duration``
-    seconds, and so do SIGINT (Ctrl+C) and SIGTERM. The main thread joins both
-    workers with a timeout, and an atexit hook reports the clean end.
+    Event means "stop": the loops check it; the main thread sets it after
+    ``duration`` seconds, and the SIGINT (Ctrl+C) and SIGTERM handlers set it
+    sooner. The main thread joins both workers with a timeout, and an atexit hook
+    reports the clean end.
     """
     duration = float(argv[0]) if argv else 1.0
     stop = threading.Event()
@@ -150,7 +151,9 @@ def ping_pong(argv: list[str]) -> None:
     for p in players:
         p.start()
     say("main", "ready")
-    stop.wait(timeout=duration)  # returns early if a signal handler sets it
+    deadline = time.monotonic() + duration
+    while not stop.is_set() and time.monotonic() < deadline:
+        stop.wait(0.1)  # short waits: on Windows before 3.14, Ctrl+C cannot interrupt a long one
     stop.set()
     for p in players:
         p.join(timeout=2)

@@ -89,5 +89,10 @@ def key_steps(fn=add_in_place) -> str:
     dis.dis(fn, file=out)
     lines = out.getvalue().splitlines()
     body = next((i for i, line in enumerate(lines) if "FOR_ITER" in line), 0)  # skip range(...)
-    wanted = ("LOAD_ATTR", "STORE_ATTR", "BINARY_OP", "INPLACE_ADD", "CALL")
-    return "\n".join(line.rstrip() for line in lines[body:] if any(w in line for w in wanted))
+    wanted = ("LOAD_ATTR", "STORE_ATTR", "BINARY_OP", "INPLACE_ADD", "CALL", "JUMP_BACKWARD")
+    shown = []
+    for line in lines[body:]:
+        if any(w in line for w in wanted) and "PRECALL" not in line:
+            switch = "CALL" in line or "JUMP_BACKWARD" in line
+            shown.append(line.rstrip() + ("    <- a thread switch can happen here" if switch else ""))
+    return "\n".join(shown)

@@ -155,3 +155,50 @@ def test_stops_on_event():
     assert not checks.stops_on_event(sleepy)
     assert not checks.stops_on_event(lazy)
     assert not checks.stops_on_event(lambda stop, ticks: 1 / 0)
+
+
+def test_transfer_rejects_answers_whose_mistakes_would_cancel_out():
+    def stub(source, target, amount):
+        ...
+
+    def backwards(source, target, amount):
+        first, second = sorted((source, target), key=lambda account: account.name)
+        with first.lock, second.lock:
+            source.balance += amount
+            target.balance -= amount
+
+    def one_lock_at_a_time(source, target, amount):
+        with source.lock:
+            source.balance -= amount
+        with target.lock:
+            target.balance += amount
+
+    assert not checks.transfer(stub)
+    assert not checks.transfer(backwards)
+    split = checks.transfer(one_lock_at_a_time)
+    assert not split and "auditor" in repr(split)
+
+
+def test_safe_counter_is_bounded_and_wants_a_lock():
+    import threading
+
+    class NeverReleases:
+        def __init__(self):
+            self.value = 0
+            self.lock = threading.Lock()
+
+        def increment(self):
+            self.lock.acquire()
+            self.value += 1
+
+    class LuckyUnlocked:
+        def __init__(self):
+            self.value = 0
+
+        def increment(self):
+            self.value += 1
+
+    stuck = checks.safe_counter(NeverReleases, deadline=1.0)
+    assert not stuck and "stuck" in repr(stuck)
+    lucky = checks.safe_counter(LuckyUnlocked)
+    assert not lucky
