@@ -10,7 +10,7 @@ from helpers.timeline import max_overlap
 @pytest.mark.parametrize("threads", [2, 3, 8, 16])
 def test_the_race_loses_updates_on_every_run(threads):
     for _ in range(25):
-        result = run_deposits(threads, deposits_per_thread=3, window=0.002)
+        result = run_deposits(threads, deposits_per_thread=5)  # the lesson's own settings
         assert result.lost > 0, "an unlocked run lost nothing: the demo would not show the bug"
         assert result.balance < result.expected
 
