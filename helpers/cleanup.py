@@ -17,6 +17,8 @@ from dataclasses import dataclass
 # purpose: pyzmq's garbage collector (the kernel's messaging) and tqdm's monitor.
 # They are not the lesson's doing and cannot be stopped by it.
 LIBRARY_THREADS = ("zmq.utils.garbage.GarbageCollectorThread", "tqdm._monitor.TMonitor")
+# ...and, by name, Dask's module-level offload pool, kept for the life of the process.
+LIBRARY_THREAD_NAMES = ("Dask-Offload",)
 
 
 def _kind(thread: threading.Thread) -> str:
@@ -45,7 +47,10 @@ def leftovers(before: Snapshot, grace: float = 2.0) -> list[str]:
         threads = [
             t
             for t in threading.enumerate()
-            if t.is_alive() and t.ident not in before.thread_ids and _kind(t) not in LIBRARY_THREADS
+            if t.is_alive()
+            and t.ident not in before.thread_ids
+            and _kind(t) not in LIBRARY_THREADS
+            and not t.name.startswith(LIBRARY_THREAD_NAMES)
         ]
         children = multiprocessing.active_children()  # also reaps finished children
         if not (threads or children) or time.monotonic() >= deadline:

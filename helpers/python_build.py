@@ -1,0 +1,53 @@
+"""Which Python is this, and what does it change for concurrency?
+
+The GIL is a property of the build, not of the language: CPython 3.13 also comes
+as an experimental free-threaded build (``python3.13t``) without it, and 3.14
+adds ``InterpreterPoolExecutor``, which runs tasks in sub-interpreters that each
+have their own GIL, inside one process.
+"""
+
+from __future__ import annotations
+
+import sys
+import sysconfig
+from typing import Any
+
+
+def gil_enabled() -> bool:
+    """True on the usual build; False on a free-threaded build with the GIL off."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def free_threaded_build() -> bool:
+    """Whether this interpreter was built without the GIL (it may still have turned it on)."""
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+def interpreter_pool() -> Any | None:
+    """``concurrent.futures.InterpreterPoolExecutor`` where it exists (3.14+), else None."""
+    import concurrent.futures
+
+    return getattr(concurrent.futures, "InterpreterPoolExecutor", None)
+
+
+def describe() -> str:
+    """A paragraph on what this Python means for the course's measurements."""
+    version = ".".join(map(str, sys.version_info[:3]))
+    lines = [f"Python {version} ({sys.implementation.name})."]
+    if free_threaded_build():
+        lines.append(f"A free-threaded build; the GIL is {'on' if gil_enabled() else 'off'} right now. "
+                     "With it off, threads run pure-Python code on several cores at once: the prime-counting "
+                     "threads of lessons 00-01 would speed up too, and `+=` on shared data loses updates "
+                     "for certain.")
+    else:
+        lines.append("The usual build, with the GIL: one thread at a time runs Python code, so pure-Python "
+                     "work needs processes to use several cores.")
+    if interpreter_pool() is not None:
+        lines.append("InterpreterPoolExecutor is available: each worker is a sub-interpreter with its own GIL, "
+                     "inside this one process. It runs pure-Python work in parallel like processes, "
+                     "starting faster, but arguments and results are still copied between interpreters.")
+    else:
+        lines.append("InterpreterPoolExecutor arrives in Python 3.14: a pool of sub-interpreters, each with its "
+                     "own GIL, in one process; parallel pure-Python work without starting processes.")
+    return " ".join(lines)
