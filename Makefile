@@ -40,7 +40,7 @@ notebooks: $(STAMP)
 	done
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_thumbnails.py
+	$(BIN)/python bench/bench_course.py
 
 strip: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb

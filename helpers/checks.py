@@ -606,7 +606,7 @@ async def first_response(fn: Any) -> Verdict:
         expected = (server.folder / names[1]).stat().st_size
         before = asyncio.all_tasks()
         started = time.perf_counter()
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
             try:
                 got = await asyncio.wait_for(fn(urls, client), timeout=5)
             except TimeoutError:
@@ -639,7 +639,7 @@ async def batch_deadline(fn: Any) -> Verdict:
         names = server.names()[:4]
         urls = [server.url(n) for n in names]
         expected = [(server.folder / n).stat().st_size for n in names]
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
             try:
                 in_time = await fn(urls, client, 3.0)
                 started = time.perf_counter()

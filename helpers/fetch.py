@@ -24,6 +24,8 @@ from helpers.timeline import Span
 
 T = TypeVar("T")
 TIMEOUT = 30.0  # seconds for any one request: a stuck server fails the run, never hangs it
+# Every client here talks to a server on 127.0.0.1; trust_env=False keeps a proxy set in
+# the environment (HTTP_PROXY, common on company laptops) from intercepting it.
 
 
 @dataclass
@@ -68,7 +70,7 @@ def fetch_serial(urls: Sequence[str]) -> FetchRun:
     spans, counter = [], _InFlight()
     origin = time.perf_counter()
     sizes = []
-    with httpx.Client(timeout=TIMEOUT) as client:
+    with httpx.Client(timeout=TIMEOUT, trust_env=False) as client:
         for i, url in enumerate(urls):
             started = time.perf_counter()
             with counter:
@@ -81,7 +83,7 @@ def fetch_threads(urls: Sequence[str], workers: int = 8) -> FetchRun:
     """Each request blocks its thread; ``workers`` threads wait side by side."""
     spans, counter = [], _InFlight()
     origin = time.perf_counter()
-    with httpx.Client(timeout=TIMEOUT, limits=httpx.Limits(max_connections=workers)) as client:
+    with httpx.Client(timeout=TIMEOUT, limits=httpx.Limits(max_connections=workers), trust_env=False) as client:
 
         def get(item: tuple[int, str]) -> int:
             index, url = item
@@ -111,7 +113,8 @@ async def fetch_async(urls: Sequence[str], limit: int = 8) -> FetchRun:
     for slot in range(limit):
         slots.put_nowait(slot)
     origin = time.perf_counter()
-    async with httpx.AsyncClient(timeout=TIMEOUT, limits=httpx.Limits(max_connections=limit)) as client:
+    limits = httpx.Limits(max_connections=limit)
+    async with httpx.AsyncClient(timeout=TIMEOUT, limits=limits, trust_env=False) as client:
 
         async def get(index: int, url: str) -> int:
             async with permits:  # at most `limit` requests past this line at once

@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers.executors import cpu_count
 
 SUPPORTED = ((3, 11), (3, 13))  # oldest and newest Python the course is tested on
-PACKAGES = ("PIL", "matplotlib", "ipywidgets", "tqdm", "jupyterlab")
+PACKAGES = ("PIL", "matplotlib", "ipywidgets", "tqdm", "jupyterlab", "httpx", "dask", "distributed")
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 
 
