@@ -2,8 +2,9 @@
 #   make lab    set up .venv and open the course in JupyterLab
 #   make test   set up .venv and run every test (lint, unit tests, every notebook
 #               under the fork, spawn and forkserver start methods)
-# Others: make bench (benchmarks; not tests), make strip (clear notebook outputs),
-#         make clean.
+# Others: make test-ui (every lesson in JupyterLab in a real browser),
+#         make test-matrix (unit tests and notebooks on each Python 3.11-3.13 present),
+#         make bench (benchmarks; not tests), make strip (clear notebook outputs), make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ START_METHODS ?= fork spawn forkserver
 # Root may run JupyterLab only when it says so (CI and containers run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test lint unit notebooks bench strip clean
+.PHONY: install lab test lint unit notebooks test-ui chromium test-matrix bench strip clean
 
 install: $(STAMP)
 
@@ -29,7 +30,7 @@ lab: $(STAMP)
 test: lint unit notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests bench notebooks
+	$(BIN)/ruff check helpers tests tests_ui bench notebooks
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
@@ -39,6 +40,18 @@ notebooks: $(STAMP)
 		$(BIN)/python tests/run_notebooks.py $$method || exit 1; \
 	done
 
+test-ui: $(STAMP) chromium
+	$(BIN)/python -m pytest -p no:cacheprovider tests_ui
+
+# Debian's Chromium: Playwright drives it; its own browser download cannot work offline.
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+		else echo "Chromium is missing: run  sudo apt-get install -y chromium"; exit 1; fi; }
+
+test-matrix: $(STAMP)
+	$(BIN)/python tests/run_matrix.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_course.py
 
@@ -46,4 +59,4 @@ strip: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) thumbnails bench-results .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-3.* thumbnails bench-results test-artifacts .pytest_cache .ruff_cache *.egg-info

@@ -211,12 +211,14 @@ class LostUpdateExplorer:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
+        from helpers.widget_tools import report_errors
+
         slider = w.IntSlider(value=4, min=1, max=32, description="threads", continuous_update=False)
         locked = w.Checkbox(value=False, description="use the lock")
         button = w.Button(description="Deposit", button_style="primary", icon="play")
         output = w.Output()
 
-        def on_click(_: Any) -> None:
+        def on_click() -> None:
             result = self.run(slider.value, locked.value)
             with output:
                 output.clear_output(wait=True)
@@ -227,7 +229,7 @@ class LostUpdateExplorer:
                 display(ax.figure)
                 plt.close(ax.figure)
 
-        button.on_click(on_click)
+        button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, locked, button]), output])
         box.slider, box.locked, box.button, box.output = slider, locked, button, output
         return box

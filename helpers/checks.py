@@ -635,7 +635,7 @@ async def batch_deadline(fn: Any) -> Verdict:
 
     from helpers.slow_server import SlowServer
 
-    with SlowServer(latency=0.2) as server:
+    with SlowServer(latency=1.0) as server:  # slow enough that "waited anyway" is unmistakable
         names = server.names()[:4]
         urls = [server.url(n) for n in names]
         expected = [(server.folder / n).stat().st_size for n in names]
@@ -651,7 +651,7 @@ async def batch_deadline(fn: Any) -> Verdict:
         return verdict(False, "", f"with 3 s to spare, expected the 4 body lengths {expected}, got {in_time!r}.")
     if too_late is not None:
         return verdict(False, "", f"with a 0.05 s deadline, expected None, got {too_late!r}.")
-    if took > 0.15:
+    if took > 0.5:
         return verdict(False, "", f"it returned None, but after {took:.2f} s: stop at the deadline.")
     return verdict(True, "all 4 within 3 s; None, promptly, with 0.05 s.", "")
 

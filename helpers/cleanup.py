@@ -13,11 +13,12 @@ import threading
 import time
 from dataclasses import dataclass
 
-# Threads that libraries start once and keep for the life of the process, on
-# purpose: pyzmq's garbage collector (the kernel's messaging) and tqdm's monitor.
-# They are not the lesson's doing and cannot be stopped by it.
-LIBRARY_THREADS = ("zmq.utils.garbage.GarbageCollectorThread", "tqdm._monitor.TMonitor")
-# ...and, by name, Dask's module-level offload pool, kept for the life of the process.
+# Threads that the kernel and libraries start for themselves and keep for the life
+# of the process: the kernel's messaging and subshells (ipykernel, pyzmq), IPython's
+# history writer, tqdm's monitor. They are not the lesson's doing and cannot be
+# stopped by it. Recognised by the module of their class...
+LIBRARY_MODULES = ("zmq.", "ipykernel.", "IPython.", "tqdm.")
+# ...and, by name, Dask's module-level offload pool.
 LIBRARY_THREAD_NAMES = ("Dask-Offload",)
 
 
@@ -49,7 +50,7 @@ def leftovers(before: Snapshot, grace: float = 2.0) -> list[str]:
             for t in threading.enumerate()
             if t.is_alive()
             and t.ident not in before.thread_ids
-            and _kind(t) not in LIBRARY_THREADS
+            and not _kind(t).startswith(LIBRARY_MODULES)
             and not t.name.startswith(LIBRARY_THREAD_NAMES)
         ]
         children = multiprocessing.active_children()  # also reaps finished children

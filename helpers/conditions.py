@@ -208,12 +208,13 @@ class SlotsExplorer:
         from IPython.display import display
 
         from helpers.timeline import plot_timeline
+        from helpers.widget_tools import report_errors
 
         slider = w.IntSlider(value=3, min=1, max=self.workers, description="slots", continuous_update=False)
         button = w.Button(description="Run", button_style="primary", icon="play")
         output = w.Output()
 
-        def on_click(_: Any) -> None:
+        def on_click() -> None:
             run = self.run(slider.value)
             with output:
                 output.clear_output(wait=True)
@@ -225,7 +226,7 @@ class SlotsExplorer:
                 display(fig)
                 plt.close(fig)
 
-        button.on_click(on_click)
+        button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, button]), output])
         box.slider, box.button, box.output = slider, button, output
         return box

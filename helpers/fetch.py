@@ -158,14 +158,26 @@ def run_in_own_loop(make: Callable[[], Awaitable[T]], timeout: float = 120) -> T
 
 
 class LimitExplorer:
-    """Lesson 07's slider: the asyncio concurrency limit, against a fixed set of slow requests."""
+    """Lesson 07's slider: the asyncio concurrency limit, against a fixed set of slow requests.
 
-    def __init__(self, urls: Sequence[str]) -> None:
-        self.urls = list(urls)
+    Each press starts its own local server and closes it afterwards, so the
+    widget works whenever it is pressed, even after the lesson's own server is
+    closed at the end of the notebook.
+    """
+
+    def __init__(self, latency: float = 0.15, photos: int | None = None) -> None:
+        from helpers.slow_server import SlowServer
+
+        self.latency = latency
+        self.names = SlowServer.available(photos)
         self.runs: dict[int, FetchRun] = {}
 
     def run(self, limit: int) -> FetchRun:
-        self.runs[limit] = run_in_own_loop(lambda: fetch_async(self.urls, limit))
+        from helpers.slow_server import SlowServer
+
+        with SlowServer(latency=self.latency) as server:
+            urls = [server.url(name) for name in self.names]
+            self.runs[limit] = run_in_own_loop(lambda: fetch_async(urls, limit))
         return self.runs[limit]
 
     def widget(self) -> Any:
@@ -174,12 +186,13 @@ class LimitExplorer:
         from IPython.display import display
 
         from helpers.timeline import plot_timeline
+        from helpers.widget_tools import report_errors
 
-        slider = w.IntSlider(value=4, min=1, max=len(self.urls), description="limit", continuous_update=False)
+        slider = w.IntSlider(value=4, min=1, max=len(self.names), description="limit", continuous_update=False)
         button = w.Button(description="Fetch", button_style="primary", icon="download")
         output = w.Output()
 
-        def on_click(_: Any) -> None:
+        def on_click() -> None:
             run = self.run(slider.value)
             with output:
                 output.clear_output(wait=True)
@@ -198,7 +211,7 @@ class LimitExplorer:
                 display(fig)
                 plt.close(fig)
 
-        button.on_click(on_click)
+        button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, button]), output])
         box.slider, box.button, box.output = slider, button, output
         return box

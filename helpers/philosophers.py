@@ -364,12 +364,14 @@ class DinnerExplorer:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
+        from helpers.widget_tools import report_errors
+
         choice = w.Dropdown(options=list(STRATEGIES), value="naive", description="strategy")
         slider = w.IntSlider(value=5, min=2, max=10, description="philosophers", continuous_update=False)
         button = w.Button(description="Serve dinner", button_style="primary", icon="play")
         output = w.Output()
 
-        def on_click(_: Any) -> None:
+        def on_click() -> None:
             dinner = self.run(choice.value, slider.value)
             with output:
                 output.clear_output(wait=True)
@@ -379,7 +381,7 @@ class DinnerExplorer:
                 display(ax.figure)
                 plt.close(ax.figure)
 
-        button.on_click(on_click)
+        button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([choice, slider, button]), output])
         box.choice, box.slider, box.button, box.output = choice, slider, button, output
         return box

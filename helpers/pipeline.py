@@ -162,6 +162,7 @@ class QueueExplorer:
         from IPython.display import display
 
         from helpers.timeline import plot_timeline
+        from helpers.widget_tools import report_errors
 
         producers = w.IntSlider(value=2, min=1, max=6, description="producers", continuous_update=False)
         consumers = w.IntSlider(value=2, min=1, max=6, description="consumers", continuous_update=False)
@@ -169,7 +170,7 @@ class QueueExplorer:
         button = w.Button(description="Run", button_style="primary", icon="play")
         output = w.Output()
 
-        def on_click(_: Any) -> None:
+        def on_click() -> None:
             run = self.run(producers.value, consumers.value, maxsize.value)
             with output:
                 output.clear_output(wait=True)
@@ -182,7 +183,7 @@ class QueueExplorer:
                 display(fig)
                 plt.close(fig)
 
-        button.on_click(on_click)
+        button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([producers, consumers, maxsize]), button, output])
         box.producers, box.consumers, box.maxsize = producers, consumers, maxsize
         box.button, box.output = button, output

@@ -59,7 +59,13 @@ class SlowServer:
 
     def names(self) -> list[str]:
         """The photos this server can serve (top-level files only)."""
-        return sorted(p.name for p in self.folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+        return self.available(folder=self.folder)
+
+    @staticmethod
+    def available(count: int | None = None, folder: Path = IMAGES) -> list[str]:
+        """The first ``count`` photos (all by default) a server of ``folder`` would serve."""
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+        return names[:count] if count is not None else names
 
     def start(self) -> SlowServer:
         self._thread.start()

@@ -1,0 +1,111 @@
+"""A real JupyterLab, driven by Playwright in Debian's Chromium.
+
+The server runs on 127.0.0.1 on a free port, with a private HOME, a random token
+and a copy of the course (so executed notebooks are saved there, never in the
+repository). It is stopped by its PID at the end. On failure a test saves a
+screenshot in ``test-artifacts/`` and the server log is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# As the workplace probe runs it: no sandbox as root, and no background traffic the
+# closed network would refuse.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    course = tmp_path_factory.mktemp("course")
+    for name in ("notebooks", "images", "docs"):
+        shutil.copytree(ROOT / name, course / name)
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    # Render every cell (no virtual scrolling), so the page holds every output.
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "jupyter-server.log"
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={course}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=course)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.5)
+        yield {"url": url, "token": token, "course": course, "log": log_path}
+    finally:
+        server.terminate()  # by its PID: it is our own child
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `apt-get install -y chromium` (make test-ui does)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        page = getattr(item, "page", None)
+        if page is not None:
+            shot = ARTIFACTS / f"{item.name}.png".replace("/", "_")
+            page.screenshot(path=str(shot), full_page=True)
+            report.sections.append(("screenshot", str(shot)))
+        log = ARTIFACTS / "jupyter-server.log"
+        if log.exists():
+            report.sections.append(("jupyter server log (last 3000 characters)", log.read_text()[-3000:]))
