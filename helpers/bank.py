@@ -208,10 +208,8 @@ class LostUpdateExplorer:
 
     def widget(self) -> Any:
         import ipywidgets as w
-        import matplotlib.pyplot as plt
-        from IPython.display import display
 
-        from helpers.widget_tools import report_errors
+        from helpers.widget_tools import report_errors, show
 
         slider = w.IntSlider(value=4, min=1, max=32, description="threads", continuous_update=False)
         locked = w.Checkbox(value=False, description="use the lock")
@@ -220,14 +218,9 @@ class LostUpdateExplorer:
 
         def on_click() -> None:
             result = self.run(slider.value, locked.value)
-            with output:
-                output.clear_output(wait=True)
-                print(self.describe(result, locked.value))
-                same = sorted((r for (_, lk), r in self.runs.items() if lk == locked.value), key=lambda r: r.threads)
-                title = "With the lock, nothing is lost" if locked.value else "Without a lock, money disappears"
-                ax = plot_lost_updates(same, title=title)
-                display(ax.figure)
-                plt.close(ax.figure)
+            same = sorted((r for (_, lk), r in self.runs.items() if lk == locked.value), key=lambda r: r.threads)
+            title = "With the lock, nothing is lost" if locked.value else "Without a lock, money disappears"
+            show(output, self.describe(result, locked.value), plot_lost_updates(same, title=title).figure)
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, locked, button]), output])

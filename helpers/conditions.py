@@ -205,10 +205,9 @@ class SlotsExplorer:
     def widget(self) -> Any:
         import ipywidgets as w
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         from helpers.timeline import plot_timeline
-        from helpers.widget_tools import report_errors
+        from helpers.widget_tools import report_errors, show
 
         slider = w.IntSlider(value=3, min=1, max=self.workers, description="slots", continuous_update=False)
         button = w.Button(description="Run", button_style="primary", icon="play")
@@ -216,15 +215,11 @@ class SlotsExplorer:
 
         def on_click() -> None:
             run = self.run(slider.value)
-            with output:
-                output.clear_output(wait=True)
-                print(f"{run.workers} workers, {run.slots} slots: {run.seconds:.2f} s")
-                fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), constrained_layout=True,
-                                                  gridspec_kw={"height_ratios": [1, 2]})
-                plot_slots_in_use(run, ax=top)
-                plot_timeline(run.spans, origin=run.origin, ax=bottom, title="who held a connection, when")
-                display(fig)
-                plt.close(fig)
+            fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), constrained_layout=True,
+                                              gridspec_kw={"height_ratios": [1, 2]})
+            plot_slots_in_use(run, ax=top)
+            plot_timeline(run.spans, origin=run.origin, ax=bottom, title="who held a connection, when")
+            show(output, f"{run.workers} workers, {run.slots} slots: {run.seconds:.2f} s", fig)
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, button]), output])

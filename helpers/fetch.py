@@ -183,10 +183,9 @@ class LimitExplorer:
     def widget(self) -> Any:
         import ipywidgets as w
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         from helpers.timeline import plot_timeline
-        from helpers.widget_tools import report_errors
+        from helpers.widget_tools import report_errors, show
 
         slider = w.IntSlider(value=4, min=1, max=len(self.names), description="limit", continuous_update=False)
         button = w.Button(description="Fetch", button_style="primary", icon="download")
@@ -194,22 +193,18 @@ class LimitExplorer:
 
         def on_click() -> None:
             run = self.run(slider.value)
-            with output:
-                output.clear_output(wait=True)
-                print(f"{len(run.sizes)} photos, limit {slider.value}: {run.seconds:.2f} s, "
-                      f"at most {run.peak} requests in flight")
-                fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), constrained_layout=True,
-                                                  gridspec_kw={"width_ratios": [1, 2]})
-                limits = sorted(self.runs)
-                left.plot(limits, [self.runs[k].seconds for k in limits], marker="o")
-                left.set_xlabel("concurrency limit")
-                left.set_ylabel("seconds")
-                left.set_ylim(bottom=0)
-                left.set_title("Time for all requests")
-                plot_timeline(run.spans, origin=run.origin, ax=right, label_tasks=False,
-                              title=f"limit {slider.value}: requests per semaphore slot")
-                display(fig)
-                plt.close(fig)
+            fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), constrained_layout=True,
+                                              gridspec_kw={"width_ratios": [1, 2]})
+            limits = sorted(self.runs)
+            left.plot(limits, [self.runs[k].seconds for k in limits], marker="o")
+            left.set_xlabel("concurrency limit")
+            left.set_ylabel("seconds")
+            left.set_ylim(bottom=0)
+            left.set_title("Time for all requests")
+            plot_timeline(run.spans, origin=run.origin, ax=right, label_tasks=False,
+                          title=f"limit {slider.value}: requests per semaphore slot")
+            show(output, f"{len(run.sizes)} photos, limit {slider.value}: {run.seconds:.2f} s, "
+                         f"at most {run.peak} requests in flight", fig)
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, button]), output])

@@ -361,10 +361,8 @@ class DinnerExplorer:
 
     def widget(self) -> Any:
         import ipywidgets as w
-        import matplotlib.pyplot as plt
-        from IPython.display import display
 
-        from helpers.widget_tools import report_errors
+        from helpers.widget_tools import report_errors, show
 
         choice = w.Dropdown(options=list(STRATEGIES), value="naive", description="strategy")
         slider = w.IntSlider(value=5, min=2, max=10, description="philosophers", continuous_update=False)
@@ -373,13 +371,9 @@ class DinnerExplorer:
 
         def on_click() -> None:
             dinner = self.run(choice.value, slider.value)
-            with output:
-                output.clear_output(wait=True)
-                verdict = f"DEADLOCK after {dinner.deadlock.after:.2f} s" if dinner.deadlock else "no deadlock"
-                print(f"{dinner.strategy}, {dinner.philosophers} philosophers: {verdict}; meals {dinner.meals}")
-                ax = plot_dinner(dinner)
-                display(ax.figure)
-                plt.close(ax.figure)
+            verdict = f"DEADLOCK after {dinner.deadlock.after:.2f} s" if dinner.deadlock else "no deadlock"
+            show(output, f"{dinner.strategy}, {dinner.philosophers} philosophers: {verdict}; meals {dinner.meals}",
+                 plot_dinner(dinner).figure)
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([choice, slider, button]), output])

@@ -159,10 +159,9 @@ class QueueExplorer:
     def widget(self) -> Any:
         import ipywidgets as w
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         from helpers.timeline import plot_timeline
-        from helpers.widget_tools import report_errors
+        from helpers.widget_tools import report_errors, show
 
         producers = w.IntSlider(value=2, min=1, max=6, description="producers", continuous_update=False)
         consumers = w.IntSlider(value=2, min=1, max=6, description="consumers", continuous_update=False)
@@ -172,16 +171,12 @@ class QueueExplorer:
 
         def on_click() -> None:
             run = self.run(producers.value, consumers.value, maxsize.value)
-            with output:
-                output.clear_output(wait=True)
-                print(f"{run.produced} items made, {len(run.consumed)} used, in {run.seconds:.2f} s; "
-                      f"longest queue: {run.max_depth}")
-                fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), constrained_layout=True,
-                                                  gridspec_kw={"height_ratios": [1, 2]})
-                plot_depth(run, ax=top)
-                plot_timeline(run.spans, origin=run.origin, ax=bottom, title="making (producers) and using (consumers)")
-                display(fig)
-                plt.close(fig)
+            fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), constrained_layout=True,
+                                              gridspec_kw={"height_ratios": [1, 2]})
+            plot_depth(run, ax=top)
+            plot_timeline(run.spans, origin=run.origin, ax=bottom, title="making (producers) and using (consumers)")
+            show(output, f"{run.produced} items made, {len(run.consumed)} used, in {run.seconds:.2f} s; "
+                         f"longest queue: {run.max_depth}", fig)
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([producers, consumers, maxsize]), button, output])

@@ -24,3 +24,17 @@ def report_errors(output: Any, work: Callable[[], None]) -> Callable[[Any], None
                 print(f"failed: {type(exc).__name__}: {exc}")
 
     return handler
+
+
+def show(output: Any, text: str = "", fig: Any = None) -> None:
+    """Replace what ``output`` shows with a line of text and a figure (closed after display)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    with output:
+        output.clear_output(wait=True)
+        if text:
+            print(text)
+        if fig is not None:
+            display(fig)
+            plt.close(fig)
