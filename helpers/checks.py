@@ -515,6 +515,7 @@ def collects_before_joining(collect: Any) -> Verdict:
     """Exercise 05.2: ``collect(q, children)`` returns every child's item and joins the children."""
     import multiprocessing
 
+    from helpers.cleanup import join_or_terminate
     from helpers.pipeline import put_big_item
 
     q = multiprocessing.Queue()
@@ -534,11 +535,7 @@ def collects_before_joining(collect: Any) -> Verdict:
                 q.get(timeout=1)
             except Exception:
                 break
-        for p in processes:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.terminate()
-                p.join()
+        join_or_terminate(processes)
         q.close()
         q.join_thread()
     if failure:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # Threads that the kernel and libraries start for themselves and keep for the life
 # of the process: the kernel's messaging and subshells (ipykernel, pyzmq), IPython's
@@ -67,3 +69,20 @@ def check_nothing_left(before: Snapshot) -> str:
     if left:
         raise RuntimeError("still running after the lesson: " + ", ".join(left))
     return "Clean: no thread or child process is left running."
+
+
+def join_or_terminate(processes: Iterable[Any], timeout: float = 5.0) -> list[Any]:
+    """Join each process, waiting at most ``timeout`` s; terminate any still alive.
+
+    Returns the processes that had to be terminated, so a caller can report them.
+    Every run of child processes in the course ends here: a stuck child is
+    stopped, never left behind.
+    """
+    stuck = []
+    for process in processes:
+        process.join(timeout)
+        if process.is_alive():
+            process.terminate()
+            process.join()
+            stuck.append(process)
+    return stuck

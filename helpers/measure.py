@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.cleanup import join_or_terminate
 from helpers.executors import EXECUTOR_KINDS, make_executor
 from helpers.timeline import Span, traced
 
@@ -113,11 +114,7 @@ def run_process_per_task(
     except queue_module.Empty:
         failure = TimeoutError(f"a task process did not answer within {timeout:.0f} s")
     finally:
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        join_or_terminate(processes)
         answers.close()
         answers.join_thread()
     if failure is not None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.cleanup import join_or_terminate
 from helpers.thumbnails import ImageResult, Job, thumbnail_file
 from helpers.timeline import Span
 
@@ -242,11 +243,7 @@ def run_thumbnail_pipeline(
         for _ in range(count):  # read everything first...
             results.append(result_queue.get(timeout=timeout))
     finally:
-        for process in processes:  # ...then join
-            process.join(timeout=10)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        join_or_terminate(processes, timeout=10)  # ...then join
         for q in (job_queue, result_queue):
             q.close()
             q.join_thread()

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.cleanup import join_or_terminate
+
 
 def add_to_value(shared: Any, times: int, use_lock: bool, start_line: Any = None) -> None:
     """Add 1 to ``shared.value`` ``times`` times, holding its lock for each update or not.
@@ -61,12 +63,8 @@ def _run(context: Any, target: Any, args: tuple, processes: int) -> float:
     workers = [context.Process(target=target, args=args) for _ in range(processes)]
     for worker in workers:
         worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-        if worker.is_alive():  # never leave a stuck child behind
-            worker.terminate()
-            worker.join()
-            raise TimeoutError("a counting process did not finish in 120 s")
+    if join_or_terminate(workers, timeout=120):  # never leave a stuck child behind
+        raise TimeoutError("a counting process did not finish in 120 s")
     return time.perf_counter() - started
 
 

@@ -28,3 +28,17 @@ def test_library_threads_that_live_for_the_process_are_not_counted(tmp_path):
         bar.update()
     assert any(type(t).__name__ == "TMonitor" for t in threading.enumerate())  # it really is running
     assert leftovers(before, grace=0.1) == []
+
+
+def test_join_or_terminate_stops_a_stuck_child_and_reports_it():
+    import multiprocessing
+    import time
+
+    from helpers.cleanup import join_or_terminate
+
+    quick = multiprocessing.Process(target=time.sleep, args=(0,))
+    stuck = multiprocessing.Process(target=time.sleep, args=(60,))
+    quick.start()
+    stuck.start()
+    assert join_or_terminate([quick, stuck], timeout=0.5) == [stuck]
+    assert multiprocessing.active_children() == []
