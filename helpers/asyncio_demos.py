@@ -77,6 +77,13 @@ async def gather_and_taskgroup() -> dict[str, str]:
         raise ValueError("boom")
 
     said = {}
+    sibling = asyncio.ensure_future(ok(0.3))
+    try:
+        await asyncio.gather(ok(0.1), boom(), sibling)
+    except ValueError as exc:
+        said["gather()"] = (f"raised {exc!r} at once; the 0.3 s task kept running: "
+                            f"{not sibling.done()}")
+    await sibling  # gather does not cancel the others: finish (or cancel) them yourself
     results = await asyncio.gather(ok(0.1), boom(), ok(0.2), return_exceptions=True)
     said["gather(return_exceptions=True)"] = repr(results)
     slow = None

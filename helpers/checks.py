@@ -184,14 +184,38 @@ def safe_counter(cls: Any, threads: int = 8, times: int = 5_000, deadline: float
     return verdict(True, f"{expected} increments from {threads} threads, none lost.", "")
 
 
+def _audited_account_class() -> type:
+    from helpers.bank import SlowAccount
+
+    class Audited(SlowAccount):
+        partner: SlowAccount | None = None
+
+        def __init__(self, name: str, balance: int) -> None:
+            super().__init__(name, balance)
+            self.violations: list[str] = []
+
+        @property
+        def balance(self) -> int:
+            return SlowAccount.balance.fget(self)
+
+        @balance.setter
+        def balance(self, value: int) -> None:
+            me = threading.current_thread().name
+            held = [acc.name for acc in (self, self.partner) if acc is not None and acc.lock.owner == me]
+            if len(held) < 2:
+                self.violations.append(f"{self.name}.balance was changed holding only {held or 'no'} lock(s)")
+            self._balance = value
+
+    return Audited
+
+
 def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
     """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock.
 
     First one transfer alone (does it move the right amount the right way?), then
-    clerks in both directions with different amounts, so that mistakes cannot
-    cancel out, while an auditor checks the total under both locks.
+    clerks in both directions in different numbers, so that mistakes cannot
+    cancel out, on accounts that note any change made without both locks held.
     """
-    import time
 
     from helpers.bank import SlowAccount
     from helpers.locks import DeadlockSuspected
@@ -208,8 +232,10 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
                                   "expected a=995, b=1005.")
     if a.lock.locked() or b.lock.locked():
         return verdict(False, "", "after one transfer a lock is still held: release it (use `with`).")
-    a, b = SlowAccount("a", 1000), SlowAccount("b", 1000)
-    start_line = threading.Barrier(4)  # three clerks and the auditor
+    audited = _audited_account_class()
+    a, b = audited("a", 1000), audited("b", 1000)
+    a.partner, b.partner = b, a
+    start_line = threading.Barrier(3)
     problems: list[str] = []
 
     def clerk(source: SlowAccount, target: SlowAccount) -> None:
@@ -222,28 +248,12 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
         except Exception as exc:
             problems.append(f"{type(exc).__name__}: {exc}")
 
-    audits: list[int] = []
-    done = threading.Event()
-
-    def auditor() -> None:  # the total must be 2000 at every instant, seen under both locks
-        start_line.wait(timeout=10)
-        while not done.is_set():
-            try:
-                with a.lock, b.lock:
-                    audits.append(a._balance + b._balance)
-            except DeadlockSuspected:
-                pass
-            time.sleep(0.005)
-
     clerks = [threading.Thread(target=clerk, args=pair, name=f"clerk-{i}", daemon=True)
               for i, pair in enumerate([(a, b), (b, a), (a, b)])]
-    watcher = threading.Thread(target=auditor, name="auditor", daemon=True)
-    for c in [*clerks, watcher]:
+    for c in clerks:
         c.start()
     for c in clerks:
         c.join(timeout=30)
-    done.set()
-    watcher.join(timeout=5)
     if any(c.is_alive() for c in clerks):
         return verdict(False, "", "the transfers did not finish in 30 s.")
     if problems:
@@ -255,9 +265,10 @@ def transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
     if (a._balance, b._balance) != expected:
         return verdict(False, "", f"balances are a={a._balance}, b={b._balance}, expected a={expected[0]}, "
                                   f"b={expected[1]}: updates were lost. Hold both accounts' locks during the transfer.")
-    if any(total != 2000 for total in audits):
-        return verdict(False, "", "the balances came out right, but the auditor saw a total other than 2000 in "
-                                  "between: hold both locks for the whole transfer, not one after the other.")
+    if a.violations or b.violations:
+        return verdict(False, "", f"{(a.violations + b.violations)[0]}: while one account is changed, another "
+                                  "thread could see the money in neither account. Hold both locks for the "
+                                  "whole transfer, not one after the other.")
     return verdict(True, f"{3 * rounds} transfers both ways at once: no money lost, no deadlock.", "")
 
 
@@ -412,9 +423,20 @@ def mailbox(cls: Any) -> Verdict:
     if sorted(x for x in received if x is not None) != list(range(10)):
         return verdict(False, "", f"the readers got {sorted(map(str, received))}, not the 10 messages 0-9 "
                                   "once each: take a message out under the condition's lock.")
-    started = time.perf_counter()
-    empty = box.get(timeout=0.2)
-    waited = time.perf_counter() - started
+    probe: list[Any] = []
+
+    def empty_get() -> None:  # in a daemon thread: a get that never returns cannot hang the kernel
+        started = time.perf_counter()
+        probe.append(box.get(timeout=0.2))
+        probe.append(time.perf_counter() - started)
+
+    prober = threading.Thread(target=empty_get, daemon=True)
+    prober.start()
+    prober.join(timeout=2)
+    if prober.is_alive():
+        return verdict(False, "", "get(timeout=0.2) on an empty mailbox had not returned after 2 s. Waiting in a "
+                                  "loop restarts the timeout each time round: use wait_for(predicate, timeout).")
+    empty, waited = probe
     if empty is not None or not 0.15 <= waited < 1.5:
         return verdict(False, "", f"on an empty mailbox get(timeout=0.2) returned {empty!r} after {waited:.2f} s; "
                                   "expected None after about 0.2 s. Use wait_for(..., timeout).")
@@ -426,10 +448,11 @@ def limited(fn: Callable[..., Any], limit: int = 2) -> Verdict:
     import threading
     import time
 
-    running, peak, lock = [0], [0], threading.Lock()
+    running, peak, lock, threads = [0], [0], threading.Lock(), set()
 
     def download(url: str) -> str:
         with lock:
+            threads.add(threading.current_thread().name)
             running[0] += 1
             peak[0] = max(peak[0], running[0])
         time.sleep(0.05)
@@ -438,18 +461,30 @@ def limited(fn: Callable[..., Any], limit: int = 2) -> Verdict:
         return url.upper()
 
     urls = [f"img{n}" for n in range(8)]
-    try:
-        got = fn(download, urls, limit)
-    except Exception as exc:
-        return verdict(False, "", f"your function raised {type(exc).__name__}: {exc}")
+    answer: list[Any] = []
+
+    def call() -> None:  # in a daemon thread: a semaphore never released cannot hang the kernel
+        try:
+            answer.append(("ok", fn(download, urls, limit)))
+        except Exception as exc:
+            answer.append(("error", f"{type(exc).__name__}: {exc}"))
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    caller.join(timeout=10)
+    if caller.is_alive():
+        return verdict(False, "", "no answer after 10 s: is every acquire matched by a release (use `with`)?")
+    kind, got = answer[0]
+    if kind == "error":
+        return verdict(False, "", f"your function raised {got}")
     if got is None or list(got) != [u.upper() for u in urls]:
         return verdict(False, "", f"return the downloads' results in the order of the urls, got {got!r}.")
     if peak[0] > limit:
         return verdict(False, "", f"{peak[0]} downloads ran at once; the limit is {limit}. "
                                   "Hold a Semaphore(limit) around each download.")
-    if peak[0] < limit:
-        return verdict(False, "", f"at most {peak[0]} ran at once: use more threads than the limit, so the "
-                                  "semaphore, not the pool size, does the limiting.")
+    if peak[0] < limit or len(threads) <= limit:
+        return verdict(False, "", f"{len(threads)} threads did the downloads: use one thread per url, so that "
+                                  "the semaphore, not the pool size, does the limiting.")
     return verdict(True, f"8 downloads, never more than {limit} at once.", "")
 
 
@@ -523,8 +558,15 @@ def collects_before_joining(collect: Any) -> Verdict:
     for p in processes:
         p.start()
     children = [PatientChild(p) for p in processes]
+
+    class PatientQueue:
+        """The queue, but a get waits at most 5 s: asking for a third item cannot hang the kernel."""
+
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            return q.get(block, 5.0 if timeout is None else min(timeout, 5.0))
+
     try:
-        items = collect(q, children)
+        items = collect(PatientQueue(), children)
     except Exception as exc:
         items, failure = None, f"{type(exc).__name__}: {exc}"
     else:
@@ -609,7 +651,9 @@ async def first_response(fn: Any) -> Verdict:
             except TimeoutError:
                 return verdict(False, "", "no answer within 5 s.")
             except Exception as exc:
-                return verdict(False, "", f"your function raised {type(exc).__name__}: {exc}")
+                hint = " (asyncio.wait needs tasks: wrap each request in asyncio.create_task)" if isinstance(
+                    exc, TypeError) else ""
+                return verdict(False, "", f"your function raised {type(exc).__name__}: {exc}{hint}")
             took = time.perf_counter() - started
             left = [t for t in asyncio.all_tasks() - before if not t.done()]
             for task in left:  # tidy up after a wrong answer

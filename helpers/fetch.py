@@ -113,8 +113,8 @@ async def fetch_async(urls: Sequence[str], limit: int = 8) -> FetchRun:
     for slot in range(limit):
         slots.put_nowait(slot)
     origin = time.perf_counter()
-    limits = httpx.Limits(max_connections=limit)
-    async with httpx.AsyncClient(timeout=TIMEOUT, limits=limits, trust_env=False) as client:
+    # No httpx connection limit here: the semaphore alone does the limiting.
+    async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as client:
 
         async def get(index: int, url: str) -> int:
             async with permits:  # at most `limit` requests past this line at once

@@ -42,6 +42,8 @@ def measure_headlines(jobs: Sequence[Any], *, repeats: int = 1, workers: int | N
     ]
     found = []
     for workload, fn, items, executors, counts in plan:
+        for item in items[:2]:  # warm up: the first, cold run would flatter every pool
+            fn(item)
         for p in summarize(measure(fn, items, executors=executors, workers=counts, repeats=repeats)):
             found.append(Headline(workload, p.executor, p.workers, p.seconds, p.speedup))
     return found

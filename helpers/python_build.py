@@ -38,8 +38,8 @@ def describe() -> str:
     if free_threaded_build():
         lines.append(f"A free-threaded build; the GIL is {'on' if gil_enabled() else 'off'} right now. "
                      "With it off, threads run pure-Python code on several cores at once: the prime-counting "
-                     "threads of lessons 00-01 would speed up too, and `+=` on shared data loses updates "
-                     "for certain.")
+                     "threads of lessons 00-01 would speed up too, and `+=` on shared data becomes far "
+                     "more likely to lose updates.")
     else:
         lines.append("The usual build, with the GIL: one thread at a time runs Python code, so pure-Python "
                      "work needs processes to use several cores.")

@@ -164,6 +164,7 @@ def test_timeout_gives_up_at_the_deadline_and_lets_quick_work_finish():
 
 def test_gather_returns_errors_and_taskgroup_cancels_siblings():
     said = asyncio.run(asyncio_demos.gather_and_taskgroup())
+    assert said["gather()"].endswith("kept running: True")
     assert "ValueError('boom')" in said["gather(return_exceptions=True)"]
     assert said["TaskGroup"].endswith("cancelled: True")
 

@@ -176,7 +176,7 @@ def test_transfer_rejects_answers_whose_mistakes_would_cancel_out():
     assert not checks.transfer(stub)
     assert not checks.transfer(backwards)
     split = checks.transfer(one_lock_at_a_time)
-    assert not split and "auditor" in repr(split)
+    assert not split and "holding only" in repr(split)
 
 
 def test_safe_counter_is_bounded_and_wants_a_lock():

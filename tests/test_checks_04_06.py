@@ -140,3 +140,36 @@ def test_lesson_07_checks():
     assert not asyncio.run(checks.first_response(all_of_them))
     assert asyncio.run(checks.batch_deadline(within))
     assert not asyncio.run(checks.batch_deadline(no_deadline))
+
+
+def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never returns
+        def get(self, timeout=None):
+            with self.changed:
+                while not self.messages:
+                    self.changed.wait(timeout)
+                return self.messages.pop(0)
+
+    stuck = checks.mailbox(RestartsItsTimeout)
+    assert not stuck and "wait_for" in repr(stuck)
+
+    def pool_of_limit(download, urls, limit):
+        with ThreadPoolExecutor(max_workers=limit) as pool:
+            return list(pool.map(download, urls))
+
+    def never_releases(download, urls, limit):
+        slots = threading.Semaphore(limit)
+
+        def one(url):
+            slots.acquire()
+            return download(url)
+
+        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+            return list(pool.map(one, urls))
+
+    assert not checks.limited(pool_of_limit)
+    hung = checks.limited(never_releases)
+    assert not hung and "release" in repr(hung)
