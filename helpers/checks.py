@@ -443,7 +443,7 @@ def mailbox(cls: Any) -> Verdict:
     return verdict(True, "10 messages to 2 waiting readers, each exactly once; an empty get times out.", "")
 
 
-def limited(fn: Callable[..., Any], limit: int = 2) -> Verdict:
+def limited(fn: Callable[..., Any], limit: int = 2, deadline: float = 10.0) -> Verdict:
     """Exercise 04.2: ``fn(download, urls, limit)`` never runs more than ``limit`` downloads at once."""
     import threading
     import time
@@ -471,9 +471,10 @@ def limited(fn: Callable[..., Any], limit: int = 2) -> Verdict:
 
     caller = threading.Thread(target=call, daemon=True)
     caller.start()
-    caller.join(timeout=10)
+    caller.join(timeout=deadline)
     if caller.is_alive():
-        return verdict(False, "", "no answer after 10 s: is every acquire matched by a release (use `with`)?")
+        return verdict(False, "", f"no answer after {deadline:g} s: is every acquire matched by a release "
+                                  "(use `with`)?")
     kind, got = answer[0]
     if kind == "error":
         return verdict(False, "", f"your function raised {got}")

@@ -164,12 +164,15 @@ def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
         slots = threading.Semaphore(limit)
 
         def one(url):
-            slots.acquire()
+            # Forgets to release. (For this test's sake the waiting ends after 3 s: pool threads
+            # stuck for ever would keep the test process from exiting.)
+            if not slots.acquire(timeout=3):
+                return None
             return download(url)
 
         with ThreadPoolExecutor(max_workers=len(urls)) as pool:
             return list(pool.map(one, urls))
 
     assert not checks.limited(pool_of_limit)
-    hung = checks.limited(never_releases)
+    hung = checks.limited(never_releases, deadline=1.0)
     assert not hung and "release" in repr(hung)
