@@ -8,9 +8,12 @@ have their own GIL, inside one process.
 
 from __future__ import annotations
 
+import platform
 import sys
 import sysconfig
 from typing import Any
+
+from helpers.i18n import _
 
 
 def gil_enabled() -> bool:
@@ -22,6 +25,20 @@ def gil_enabled() -> bool:
 def free_threaded_build() -> bool:
     """Whether this interpreter was built without the GIL (it may still have turned it on)."""
     return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+def build_label() -> str:
+    """A short label for plots and tables: which Python, and which build, produced them.
+
+    Every measurement whose shape depends on the GIL carries it, so a learner on a
+    free-threaded build knows why their picture differs from the lesson's text.
+    """
+    version = platform.python_version()
+    if not free_threaded_build():
+        return _("Python {version}, with the GIL").format(version=version)
+    if gil_enabled():
+        return _("Python {version} free-threaded, GIL turned back on").format(version=version)
+    return _("Python {version} free-threaded, no GIL").format(version=version)
 
 
 def interpreter_pool() -> Any | None:

@@ -11,13 +11,16 @@ Windows, so readings taken in different processes on one machine can be compared
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import functools
+import inspect
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -65,6 +68,88 @@ def traced_call(fn: Callable[[Any], Any], item: Any) -> tuple[Any, Span]:
 def traced(fn: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, Span]]:
     """``fn`` wrapped by :func:`traced_call`; picklable when ``fn`` is."""
     return functools.partial(traced_call, fn)
+
+
+def current_worker() -> str:
+    """The name of whoever is running: the asyncio task, else the thread."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop running in this thread
+        task = None
+    return task.get_name() if task is not None else threading.current_thread().name
+
+
+@dataclass
+class Recorder:
+    """Collects Spans from many threads or tasks while a lesson's own code runs.
+
+    The lessons write their concurrency code in the notebook and wrap it from the
+    outside, so the code a learner reads is only the code that matters::
+
+        recorder = Recorder()
+
+        @recorder.traced("deposit")
+        def deposit(account, amount): ...
+
+    or, around one block, ``with recorder.span("connection"): ...``. Spans are kept
+    under a lock: the recorder obeys the rule the lessons teach. Works in threads
+    and in coroutines (an asyncio task is named as the worker).
+    """
+
+    spans: list[Span] = field(default_factory=list)
+    origin: float = field(default_factory=time.perf_counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, span: Span) -> None:
+        with self._lock:
+            self.spans.append(span)
+
+    @contextlib.contextmanager
+    def span(self, task: str, worker: str | None = None, index: int = -1) -> Iterator[None]:
+        """Record the block as one bar named ``task``, on the current worker's row."""
+        who = worker or current_worker()
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(Span(task, os.getpid(), who, start, time.perf_counter(), index))
+
+    def traced(self, task: str | Callable[..., str] | None = None) -> Callable[[Callable[..., Any]], Any]:
+        """A decorator that records every call of a function or coroutine function.
+
+        ``task`` names the bar: a string, a function of the call's arguments, or
+        ``None`` for the function's own name.
+        """
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def name(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+                if callable(task):
+                    return str(task(*args, **kwargs))
+                return task or fn.__name__
+
+            if inspect.iscoroutinefunction(fn):
+
+                @functools.wraps(fn)
+                async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                    with self.span(name(args, kwargs)):
+                        return await fn(*args, **kwargs)
+
+                return async_wrapper
+
+            @functools.wraps(fn)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self.span(name(args, kwargs)):
+                    return fn(*args, **kwargs)
+
+            return wrapper
+
+        return decorate
+
+    def restart(self) -> None:
+        """Forget every span and start the clock again (before a new run)."""
+        with self._lock:
+            self.spans.clear()
+            self.origin = time.perf_counter()
 
 
 def relative(spans: Sequence[Span], origin: float | None = None) -> list[Span]:

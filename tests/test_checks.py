@@ -4,39 +4,39 @@ from helpers import checks
 
 
 def test_threads_for_deadline():
-    assert checks.threads_for_deadline(6)
-    assert not checks.threads_for_deadline(5)
-    assert not checks.threads_for_deadline(12)
-    assert not checks.threads_for_deadline(None)
-    assert repr(checks.threads_for_deadline(1)).startswith("❌ Not yet. Hint: with 1 thread some")
-    assert repr(checks.threads_for_deadline(6)).startswith("✅")
+    assert checks.check_threads_for_deadline(6)
+    assert not checks.check_threads_for_deadline(5)
+    assert not checks.check_threads_for_deadline(12)
+    assert not checks.check_threads_for_deadline(None)
+    assert repr(checks.check_threads_for_deadline(1)).startswith("❌ Not yet. Hint: with 1 thread some")
+    assert repr(checks.check_threads_for_deadline(6)).startswith("✅")
 
 
 def test_counter_after():
-    assert checks.counter_after(5, 5)
-    assert not checks.counter_after(5, 10)
-    assert not checks.counter_after(0, 0)
+    assert checks.check_counter_after(5, 5)
+    assert not checks.check_counter_after(5, 10)
+    assert not checks.check_counter_after(0, 0)
 
 
 def test_thumbnail_name_accepts_a_right_answer_and_rejects_the_original_bug():
-    assert checks.thumbnail_name(lambda f, s: Path("thumbnails") / f"{Path(f).stem}_{s}.jpg")
+    assert checks.check_thumbnail_name(lambda f, s: Path("thumbnails") / f"{Path(f).stem}_{s}.jpg")
 
     def original(infile, size):
         name = infile.rsplit(".", 1)[0]
         return f"thumbnails/{name[name.rfind('/') - 1:]}_{size}.jpg"
 
-    assert not checks.thumbnail_name(original)
-    assert not checks.thumbnail_name(lambda f, s: 1 / 0)
-    assert not checks.thumbnail_name("not a function")
-    assert not checks.thumbnail_name(lambda f, s: None)  # the unsolved exercise
+    assert not checks.check_thumbnail_name(original)
+    assert not checks.check_thumbnail_name(lambda f, s: 1 / 0)
+    assert not checks.check_thumbnail_name("not a function")
+    assert not checks.check_thumbnail_name(lambda f, s: None)  # the unsolved exercise
 
 
 def test_cpu_choice():
-    assert checks.cpu_choice("process", 4, cores=4)
-    assert not checks.cpu_choice("thread", 4, cores=4)
-    assert not checks.cpu_choice("process", 8, cores=4)
-    assert not checks.cpu_choice("process", 2, cores=4)
-    assert not checks.cpu_choice("process", None, cores=4)
+    assert checks.check_cpu_choice("process", 4, cores=4)
+    assert not checks.check_cpu_choice("thread", 4, cores=4)
+    assert not checks.check_cpu_choice("process", 8, cores=4)
+    assert not checks.check_cpu_choice("process", 2, cores=4)
+    assert not checks.check_cpu_choice("process", None, cores=4)
 
 
 def test_run_on_threads_accepts_a_pool_and_rejects_the_usual_mistakes():
@@ -53,10 +53,10 @@ def test_run_on_threads_accepts_a_pool_and_rejects_the_usual_mistakes():
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(task, items))
 
-    assert checks.run_on_threads(right)
-    assert not checks.run_on_threads(serial)
-    assert not checks.run_on_threads(forgets_return)
-    assert not checks.run_on_threads(None)
+    assert checks.check_run_on_threads(right)
+    assert not checks.check_run_on_threads(serial)
+    assert not checks.check_run_on_threads(forgets_return)
+    assert not checks.check_run_on_threads(None)
 
 
 def test_safe_counter_tells_a_locked_counter_from_an_unlocked_one():
@@ -80,9 +80,9 @@ def test_safe_counter_tells_a_locked_counter_from_an_unlocked_one():
             with self.lock:
                 super().increment()
 
-    assert checks.safe_counter(Safe)
-    assert not checks.safe_counter(Unsafe)
-    assert not checks.safe_counter(lambda: 1 / 0)
+    assert checks.check_safe_counter(Safe)
+    assert not checks.check_safe_counter(Unsafe)
+    assert not checks.check_safe_counter(lambda: 1 / 0)
 
 
 def test_transfer_catches_lost_money_and_deadlock_and_passes_ordered_locks():
@@ -101,10 +101,10 @@ def test_transfer_catches_lost_money_and_deadlock_and_passes_ordered_locks():
             source.balance -= amount
             target.balance += amount
 
-    assert checks.transfer(ordered)
-    lost = checks.transfer(unlocked)
+    assert checks.check_transfer(ordered)
+    lost = checks.check_transfer(unlocked)
     assert not lost and "lost" in repr(lost)
-    deadlocked = checks.transfer(naive_locks)
+    deadlocked = checks.check_transfer(naive_locks)
     assert not deadlocked and "deadlock" in repr(deadlocked)
 
 
@@ -112,12 +112,12 @@ REPORT_SCRIPT = checks.REPORT_WRITER  # the exercise's program, exactly as the l
 
 
 def test_report_is_complete_runs_the_script_for_real():
-    cut = checks.report_is_complete(REPORT_SCRIPT)
+    cut = checks.check_report_is_complete(REPORT_SCRIPT)
     assert not cut and "whole lines" in repr(cut)
-    assert checks.report_is_complete(REPORT_SCRIPT + "writer.join()\n")
-    assert checks.report_is_complete(REPORT_SCRIPT.replace("daemon=True", "daemon=False"))
-    assert not checks.report_is_complete(REPORT_SCRIPT + "raise SystemExit('boom')\n")
-    assert not checks.report_is_complete(None)
+    assert checks.check_report_is_complete(REPORT_SCRIPT + "writer.join()\n")
+    assert checks.check_report_is_complete(REPORT_SCRIPT.replace("daemon=True", "daemon=False"))
+    assert not checks.check_report_is_complete(REPORT_SCRIPT + "raise SystemExit('boom')\n")
+    assert not checks.check_report_is_complete(None)
 
 
 def test_stops_on_event():
@@ -136,10 +136,10 @@ def test_stops_on_event():
     def lazy(stop, ticks):
         stop.wait()
 
-    assert checks.stops_on_event(good)
-    assert not checks.stops_on_event(sleepy)
-    assert not checks.stops_on_event(lazy)
-    assert not checks.stops_on_event(lambda stop, ticks: 1 / 0)
+    assert checks.check_stops_on_event(good)
+    assert not checks.check_stops_on_event(sleepy)
+    assert not checks.check_stops_on_event(lazy)
+    assert not checks.check_stops_on_event(lambda stop, ticks: 1 / 0)
 
 
 def test_transfer_rejects_answers_whose_mistakes_would_cancel_out():
@@ -158,9 +158,9 @@ def test_transfer_rejects_answers_whose_mistakes_would_cancel_out():
         with target.lock:
             target.balance += amount
 
-    assert not checks.transfer(stub)
-    assert not checks.transfer(backwards)
-    split = checks.transfer(one_lock_at_a_time)
+    assert not checks.check_transfer(stub)
+    assert not checks.check_transfer(backwards)
+    split = checks.check_transfer(one_lock_at_a_time)
     assert not split and "holding only" in repr(split)
 
 
@@ -183,7 +183,7 @@ def test_safe_counter_is_bounded_and_wants_a_lock():
         def increment(self):
             self.value += 1
 
-    stuck = checks.safe_counter(NeverReleases, deadline=1.0)
+    stuck = checks.check_safe_counter(NeverReleases, deadline=1.0)
     assert not stuck and "stuck" in repr(stuck)
-    lucky = checks.safe_counter(LuckyUnlocked)
+    lucky = checks.check_safe_counter(LuckyUnlocked)
     assert not lucky

@@ -30,8 +30,8 @@ class SilentMailbox(GoodMailbox):  # forgets to notify: readers sleep on
 
 
 def test_mailbox():
-    assert checks.mailbox(GoodMailbox)
-    silent = checks.mailbox(SilentMailbox)
+    assert checks.check_mailbox(GoodMailbox)
+    silent = checks.check_mailbox(SilentMailbox)
     assert not silent and "notify" in repr(silent)
 
 
@@ -53,9 +53,9 @@ def test_limited():
     def serial(download, urls, limit):
         return [download(u) for u in urls]
 
-    assert checks.limited(right)
-    assert not checks.limited(unlimited)
-    assert not checks.limited(serial)
+    assert checks.check_limited(right)
+    assert not checks.check_limited(unlimited)
+    assert not checks.check_limited(serial)
 
 
 def test_stops_at_sentinel():
@@ -69,8 +69,8 @@ def test_stops_at_sentinel():
             if item is not None:
                 results.append(item * 2)
 
-    assert checks.stops_at_sentinel(right)
-    assert not checks.stops_at_sentinel(never_stops)
+    assert checks.check_stops_at_sentinel(right)
+    assert not checks.check_stops_at_sentinel(never_stops)
 
 
 def test_collects_before_joining():
@@ -85,23 +85,23 @@ def test_collects_before_joining():
             child.join()
         return [q.get() for _ in children]
 
-    assert checks.collects_before_joining(right)
-    wrong = checks.collects_before_joining(joins_first)
+    assert checks.check_collects_before_joining(right)
+    wrong = checks.check_collects_before_joining(joins_first)
     assert not wrong and "before reading" in repr(wrong)
 
 
 def test_fork_order():
-    assert checks.fork_order(lambda p, left, right: (min(left, right), max(left, right)))
-    assert checks.fork_order(lambda p, left, right: (right, left) if p == 0 else (left, right))
-    assert not checks.fork_order(lambda p, left, right: (left, right))
-    assert not checks.fork_order(lambda p, left, right: (left, left))
+    assert checks.check_fork_order(lambda p, left, right: (min(left, right), max(left, right)))
+    assert checks.check_fork_order(lambda p, left, right: (right, left) if p == 0 else (left, right))
+    assert not checks.check_fork_order(lambda p, left, right: (left, right))
+    assert not checks.check_fork_order(lambda p, left, right: (left, left))
 
 
 def test_waiter_seats():
-    assert checks.waiter_seats(4)
-    assert not checks.waiter_seats(5)
-    assert not checks.waiter_seats(2)
-    assert not checks.waiter_seats(None)
+    assert checks.check_waiter_seats(4)
+    assert not checks.check_waiter_seats(5)
+    assert not checks.check_waiter_seats(2)
+    assert not checks.check_waiter_seats(None)
 
 
 def test_patient_queue_style_helpers_do_not_leak():
@@ -136,10 +136,10 @@ def test_lesson_07_checks():
         responses = await asyncio.gather(*(client.get(url) for url in urls))
         return [len(r.content) for r in responses]
 
-    assert asyncio.run(checks.first_response(first))
-    assert not asyncio.run(checks.first_response(all_of_them))
-    assert asyncio.run(checks.batch_deadline(within))
-    assert not asyncio.run(checks.batch_deadline(no_deadline))
+    assert asyncio.run(checks.check_first_response(first))
+    assert not asyncio.run(checks.check_first_response(all_of_them))
+    assert asyncio.run(checks.check_batch_deadline(within))
+    assert not asyncio.run(checks.check_batch_deadline(no_deadline))
 
 
 def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
@@ -153,7 +153,7 @@ def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
                     self.changed.wait(timeout)
                 return self.messages.pop(0)
 
-    stuck = checks.mailbox(RestartsItsTimeout)
+    stuck = checks.check_mailbox(RestartsItsTimeout)
     assert not stuck and "wait_for" in repr(stuck)
 
     def pool_of_limit(download, urls, limit):
@@ -173,6 +173,6 @@ def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
         with ThreadPoolExecutor(max_workers=len(urls)) as pool:
             return list(pool.map(one, urls))
 
-    assert not checks.limited(pool_of_limit)
-    hung = checks.limited(never_releases, deadline=1.0)
+    assert not checks.check_limited(pool_of_limit)
+    hung = checks.check_limited(never_releases, deadline=1.0)
     assert not hung and "release" in repr(hung)

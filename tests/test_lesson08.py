@@ -118,14 +118,14 @@ def test_dask_runs_every_image_and_leaves_no_process(tmp_path):
 
 
 def test_lesson_08_checks():
-    assert checks.amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 10)
-    assert not checks.amdahl_answers(lambda s, n: n, 10)
-    assert not checks.amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 9)
+    assert checks.check_amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 10)
+    assert not checks.check_amdahl_answers(lambda s, n: n, 10)
+    assert not checks.check_amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 9)
     costs = [Cost("chunksize 1", 2.0), Cost("chunksize 100", 0.1), Cost("chunksize 1000", 0.11)]
-    assert checks.fastest_chunksize(100, costs)
-    assert checks.fastest_chunksize(1000, costs)  # within noise of the best
-    assert not checks.fastest_chunksize(1, costs)
-    assert not checks.fastest_chunksize(7, costs)
+    assert checks.check_fastest_chunksize(100, costs)
+    assert checks.check_fastest_chunksize(1000, costs)  # within noise of the best
+    assert not checks.check_fastest_chunksize(1, costs)
+    assert not checks.check_fastest_chunksize(7, costs)
 
 
 def test_headline_is_a_plain_record():

@@ -1,0 +1,89 @@
+"""The course speaks the learner's language: English, or Simplified Chinese.
+
+Both editions run the same code cells, so the language cannot be chosen in the
+code. It is chosen from outside, once, when ``helpers`` is first imported:
+
+1. the environment variable ``COURSE_LANG`` (``en`` or ``zh_CN``), if set;
+2. otherwise the folder the kernel started in: a Jupyter kernel starts in its
+   notebook's folder, and the Chinese lessons live in ``notebooks/zh-CN/``;
+3. otherwise English.
+
+The choice is then written back to ``COURSE_LANG``, so every worker process and
+every script the lessons start speaks the same language, whatever its folder.
+
+Messages go through the standard library's :mod:`gettext`: ``_("text")`` in the
+package, ``tr("text")`` in the notebooks (where ``_`` is IPython's last result and
+a favourite throw-away loop variable). The catalogues live in ``helpers/locale``;
+``python -m helpers.i18n_tools`` extracts, updates and compiles them.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DOMAIN = "course"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+ENV = "COURSE_LANG"
+ENGLISH, CHINESE = "en", "zh_CN"
+LANGUAGES = (ENGLISH, CHINESE)
+CHINESE_FOLDERS = {"zh-cn", "zh_cn"}
+
+
+def normalise(value: str) -> str:
+    """``zh``, ``zh-CN``, ``zh_CN.UTF-8`` -> ``zh_CN``; anything else -> ``en``."""
+    code = value.strip().split(".")[0].replace("-", "_").lower()
+    return CHINESE if code in {"zh", "zh_cn", "zh_hans", "zh_hans_cn"} else ENGLISH
+
+
+def detect_language(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The language this process should speak (see the module's docstring for the rule)."""
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV):
+        return normalise(environ[ENV])
+    folder = Path.cwd() if cwd is None else cwd
+    if any(part.lower() in CHINESE_FOLDERS for part in folder.parts):
+        return CHINESE
+    return ENGLISH
+
+
+_language = detect_language()
+os.environ.setdefault(ENV, _language)
+
+
+def language() -> str:
+    """The language in use: ``"en"`` or ``"zh_CN"``."""
+    return _language
+
+
+def set_language(lang: str) -> None:
+    """Switch the language of this process and of the processes it starts from now on."""
+    global _language
+    _language = normalise(lang)
+    os.environ[ENV] = _language
+
+
+@functools.cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the learner's language (itself, where there is no translation)."""
+    return _catalogue(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the learner's language."""
+    return _catalogue(_language).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a constant for translation without translating it yet (translate it where it is shown)."""
+    return message
+
+
+tr = _
