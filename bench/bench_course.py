@@ -25,14 +25,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from helpers.costs import chunksize_costs, pickling_costs, plot_costs
+from helpers.costs import Cost, chunksize_costs, pickling_costs, plot_cost_bars
 from helpers.executors import cpu_count
-from helpers.fetch import fetch_async, fetch_serial, fetch_threads
 from helpers.headlines import measure_headlines, plot_headlines
 from helpers.measure import execute, pool_startup_seconds
+from helpers.recorded_run import plot_recorded_runs
 from helpers.slow_server import SlowServer
 from helpers.thumbnails import make_jobs, thumbnail_file, validate_sizes
-from helpers.timeline import plot_timelines
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
@@ -73,11 +72,9 @@ def section_costs(repeats: int) -> str:
     sending = pickling_costs(repeats=repeats)
     chunks = chunksize_costs()
     fig, axes = plt.subplots(1, 3, figsize=(14, 3), constrained_layout=True)
-    from helpers.costs import Cost
-
-    plot_costs([Cost(m, s) for m, s in startup], title="start + stop a 2-worker pool", ax=axes[0])
-    plot_costs(sending, title="send one argument", ax=axes[1])
-    plot_costs(chunks, title="20,000 tiny tasks, 2 workers", unit="s", ax=axes[2])
+    plot_cost_bars([Cost(m, s) for m, s in startup], title="start + stop a 2-worker pool", ax=axes[0])
+    plot_cost_bars(sending, title="send one argument", ax=axes[1])
+    plot_cost_bars(chunks, title="20,000 tiny tasks, 2 workers", unit="s", ax=axes[2])
     png = save(fig, "costs.png")
     rows = [[f"pool start-up, {m}", f"{s * 1000:.0f} ms"] for m, s in startup]
     rows += [[f"send {c.setting}", f"{c.seconds * 1000:.1f} ms"] for c in sending]
@@ -89,26 +86,40 @@ def section_costs(repeats: int) -> str:
 
 
 def section_async(latency: float) -> str:
+    """Lesson 07's own three clients (run from its notebook's cells) on the local slow server."""
+    from lesson_code import async_clients
+
+    lesson = async_clients()
+    record_run, recorder = lesson["record_run"], lesson["recorder"]
     with SlowServer(latency=latency) as server:
         urls = [server.url(n) for n in server.names()]
-        runs = [fetch_serial(urls), fetch_threads(urls, 8), asyncio.run(fetch_async(urls, 8)),
-                asyncio.run(fetch_async(urls, len(urls)))]
-    png = save(plot_timelines([(r, f"{r.how}: {r.seconds:.2f} s") for r in runs], height=1.8), "async.png")
-    rows = [[r.how, f"{r.seconds:.2f}", f"{runs[0].seconds / r.seconds:.1f}x", str(r.peak)] for r in runs]
+        everything = len(urls)
+        runs = []
+        for title, call in (("serial", lambda: lesson["fetch_serial"](urls)),
+                            ("threads (8)", lambda: lesson["fetch_threads"](urls, 8)),
+                            ("asyncio (limit 8)", lambda: asyncio.run(lesson["fetch_async"](urls, 8))),
+                            (f"asyncio (limit {everything})",
+                             lambda: asyncio.run(lesson["fetch_async"](urls, everything)))):
+            with record_run(recorder, title) as run:
+                run.results = call()
+            runs.append(run)
+    png = save(plot_recorded_runs(runs, label_tasks=False), "async.png")
+    rows = [[r.title, f"{r.seconds:.2f}", f"{runs[0].seconds / r.seconds:.1f}x", str(r.peak)] for r in runs]
     return (f"## Many slow requests (lesson 07): {len(urls)} photos, {latency} s latency each, local server\n\n"
             + table(["client", "seconds", "speed-up", "most in flight"], rows) + f"\n\n![]({png})\n")
 
 
 def section_dask(jobs: list) -> str:
-    from helpers.scale_out import run_on_dask
-
-    dask_run = run_on_dask(thumbnail_file, jobs, workers=2)
+    """Lesson 08's own Dask job (run from its notebook's cell) against a local process pool."""
     import time
 
+    from lesson_code import dask_job
+
+    _results, startup_seconds, job_seconds = dask_job()(thumbnail_file, jobs, workers=2)
     started = time.perf_counter()
     execute(thumbnail_file, jobs, "process", 2)
     pool_seconds = time.perf_counter() - started
-    rows = [["Dask LocalCluster, 2 workers", f"{dask_run.startup_seconds:.2f}", f"{dask_run.seconds:.2f}"],
+    rows = [["Dask LocalCluster, 2 workers", f"{startup_seconds:.2f}", f"{job_seconds:.2f}"],
             ["ProcessPoolExecutor, 2 workers", "(included)", f"{pool_seconds:.2f}"]]
     return (f"## Scaling out (lesson 08): {len(jobs)} photos\n\n"
             + table(["executor", "start-up s", "job s"], rows) + "\n")

@@ -62,7 +62,8 @@ def chunksize_costs(tasks: int = 20_000, chunksizes: Sequence[int] = (1, 10, 100
     return results
 
 
-def plot_costs(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: Any = None) -> Any:
+def plot_cost_bars(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: Any = None) -> Any:
+    """One horizontal bar per setting, labelled with its cost in ``unit`` ("ms" or "s")."""
     import matplotlib.pyplot as plt
 
     scale = 1000 if unit == "ms" else 1

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-IMAGES = Path(__file__).resolve().parent.parent / "images"
+from helpers.paths import IMAGES
 
 
 class _Server(ThreadingHTTPServer):

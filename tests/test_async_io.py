@@ -1,6 +1,7 @@
-"""Lesson 07's servers and clients: every request answered, limits kept, nothing leaked."""
+"""Lesson 07's harnesses: the callback echo server's, the slow web server, recorded runs, the limit slider."""
 
 import asyncio
+import selectors
 import socket
 import threading
 
@@ -8,46 +9,108 @@ import httpx
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import asyncio_demos
-from helpers.echo import EchoServer, chat, plot_echo, run_echo_demo
-from helpers.fetch import LimitExplorer, fetch_async, fetch_serial, fetch_threads, run_in_own_loop
+from helpers.echo import RecordingSelector, chat, plot_echo, serve_echo
+from helpers.fetch import LimitExplorer, run_in_own_loop
+from helpers.recorded_run import plot_recorded_runs, record_run
 from helpers.slow_server import SlowServer
-from helpers.timeline import max_overlap
+from helpers.timeline import Recorder
 
 
 def no_helper_threads_left():
-    return not [t for t in threading.enumerate() if t.name in ("echo-server", "slow-server", "own-event-loop")]
+    names = ("echo-server", "slow-server", "own-event-loop", "client")
+    return not [t for t in threading.enumerate() if t.name.startswith(names)]
 
 
-# --- the selectors echo server ---------------------------------------------------------
+# --- the lesson's callback server, as the notebook writes it -------------------------------------
 
 
-def test_one_thread_echoes_every_line_of_many_clients():
-    log, replies = run_echo_demo(clients=12, lines=3, pause=0.02)
-    assert replies == [["line 0", "line 1", "line 2"]] * 12
-    assert log.thread == "echo-server"
-    assert sum(1 for *_, what in log.events if what == "echoed") == 36
+def on_connect(selector, listener):
+    connection, _address = listener.accept()
+    connection.setblocking(False)
+    selector.register(connection, selectors.EVENT_READ, on_data)
+
+
+def on_data(selector, connection):
+    data = connection.recv(4096)
+    if data:
+        connection.sendall(data)
+    else:
+        selector.unregister(connection)
+        connection.close()
+
+
+def event_loop(selector, stop):
+    while not stop.is_set():
+        for key, _events in selector.select(timeout=0.05):
+            key.data(selector, key.fileobj)
+
+
+def test_one_thread_echoes_every_line_of_many_clients_and_closes_everything():
+    run = serve_echo(event_loop, on_connect, clients=12, lines=3, pause=0.01)
+    assert run.all_echoed(lines=3) and run.stopped and run.errors == []
+    assert run.replies == [["line 0", "line 1", "line 2"]] * 12
+    assert run.log.thread == "echo-server"
+    events = [what for _t, _client, what in run.log.events]
+    assert events.count("connected") == 12 and events.count("closed") == 12
+    assert events.count("readable") == 12 * 4  # three lines and the final empty read each
+    assert {client for _t, client, _what in run.log.events} == set(range(1, 13))
     assert no_helper_threads_left()
 
 
-def test_echo_server_listens_on_loopback_only_and_closes_its_socket():
-    with EchoServer() as server:
-        host, port = server.listener.getsockname()
-        assert host == "127.0.0.1"
-        assert chat(port, lines=1, pause=0) == ["line 0"]
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    assert server.listener.fileno() == -1
+def test_a_loop_that_raises_is_reported_not_printed_and_clients_time_out():
+    def broken_loop(selector, stop):
+        raise RuntimeError("no loop today")
+
+    run = serve_echo(broken_loop, on_connect, clients=2, lines=1, pause=0, timeout=0.5)
+    assert not run.all_echoed(lines=1)
+    assert any("RuntimeError: no loop today" in e for e in run.errors)
+    assert any("a client failed" in e for e in run.errors)
+    assert no_helper_threads_left()
+
+
+def test_a_loop_that_ignores_stop_is_ended_anyway():
+    def deaf_loop(selector, stop):
+        while True:
+            for key, _events in selector.select(timeout=0.05):
+                key.data(selector, key.fileobj)
+
+    run = serve_echo(deaf_loop, on_connect, clients=2, lines=1, pause=0, timeout=0.5)
+    assert run.all_echoed(lines=1) is False and not run.stopped
+    assert any("did not return" in e for e in run.errors)
+    assert no_helper_threads_left()
+
+
+def test_recording_selector_numbers_sockets_in_order_and_notes_events():
+    selector = RecordingSelector()
+    a, b = socket.socketpair()
+    try:
+        selector.register(a, selectors.EVENT_READ, "listener")  # number 0: not a client, not noted
+        selector.register(b, selectors.EVENT_READ, "client")
+        a.sendall(b"x")
+        assert [key.data for key, _ in selector.select(timeout=1)] == ["client"]
+        selector.unregister(b)
+        assert [(client, what) for _t, client, what in selector.log.events] == [
+            (1, "connected"), (1, "readable"), (1, "closed")]
+    finally:
+        a.close()
+        b.close()
+        selector.close()
+
+
+def test_chat_times_out_on_a_silent_server():
+    with socket.create_server(("127.0.0.1", 0)) as silent, pytest.raises(TimeoutError):
+        chat(silent.getsockname()[1], lines=1, pause=0, timeout=0.3)
 
 
 def test_plot_echo():
-    log, _ = run_echo_demo(clients=3, lines=1, pause=0.0)
-    ax = plot_echo(log)
+    run = serve_echo(event_loop, on_connect, clients=3, lines=1, pause=0.0)
+    ax = plot_echo(run.log)
     assert "3 clients" in ax.get_title()
+    assert len(ax.get_legend().get_texts()) == 3
     plt.close(ax.figure)
 
 
-# --- the slow web server and the three clients -------------------------------------------
+# --- the slow web server -----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -60,55 +123,73 @@ def server():
 def test_server_is_on_loopback_and_answers_a_photo_and_a_404(server):
     assert server._httpd.server_address[0] == "127.0.0.1"
     name = server.names()[0]
-    with httpx.Client() as client:
+    with httpx.Client(trust_env=False) as client:
         assert client.get(server.url(name)).content == (server.folder / name).read_bytes()
         assert client.get(server.url("../README.md")).status_code == 404
         assert client.get(server.url("no-such.jpg")).status_code == 404
 
 
 def test_server_latency_and_per_request_delay(server):
-    with httpx.Client() as client:
+    with httpx.Client(trust_env=False) as client:
         assert client.get(server.url(server.names()[0], delay=0.3)).elapsed.total_seconds() >= 0.3
 
 
-@pytest.mark.parametrize("fetch", ["serial", "threads", "async"])
-def test_every_request_is_answered(server, fetch):
-    urls = [server.url(n) for n in server.names()[:6]]
-    expected = [(server.folder / n).stat().st_size for n in server.names()[:6]]
-    if fetch == "serial":
-        run = fetch_serial(urls)
-    elif fetch == "threads":
-        run = fetch_threads(urls, workers=3)
-    else:
-        run = asyncio.run(fetch_async(urls, limit=3))
-    assert run.sizes == expected
-    assert len(run.spans) == 6
-
-
-@pytest.mark.parametrize("limit", [1, 2, 5])
-def test_the_concurrency_limit_is_never_exceeded(server, limit):
-    urls = [server.url(n) for n in server.names()[:10]]
-    run = asyncio.run(fetch_async(urls, limit=limit))
-    assert run.peak == limit  # reached, never passed
-    assert max_overlap(run.spans) <= limit
-    assert len({s.thread for s in run.spans}) == limit
-
-
-def test_a_failing_request_fails_the_batch_and_cancels_the_rest(server):
-    urls = [server.url(server.names()[0], delay=2.0), server.url("missing.jpg")]
-
-    async def run():
-        with pytest.raises(ExceptionGroup) as caught:
-            await fetch_async(urls, limit=2)
-        assert caught.group_contains(httpx.HTTPStatusError)
-        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-
-    assert asyncio.run(run()) == []  # the slow request was cancelled, not left running
-
-
-def test_bad_limit():
+def test_server_refuses_a_negative_latency():
     with pytest.raises(ValueError):
-        asyncio.run(fetch_async([], limit=0))
+        SlowServer(latency=-1)
+
+
+# --- recorded runs: the lesson's async client, with a semaphore ------------------------------------
+
+recorder = Recorder()
+
+
+@recorder.traced(lambda client, url: url.rsplit("/", 1)[-1])
+async def download_async(client, url):
+    return len((await client.get(url)).raise_for_status().content)
+
+
+async def fetch_async(urls, limit):
+    permits = asyncio.Semaphore(limit)
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+
+        async def fetch_one(url):
+            async with permits:
+                return await download_async(client, url)
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(fetch_one(url)) for url in urls]
+    return [task.result() for task in tasks]
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_record_run_keeps_one_runs_spans_and_their_peak(server, limit):
+    urls = [server.url(n) for n in server.names()[:6]]
+    with record_run(recorder, "before") as before:
+        before.results = asyncio.run(fetch_async(urls[:2], 2))
+    with record_run(recorder, "async") as run:
+        run.results = asyncio.run(fetch_async(urls, limit))
+    assert run.results == [(server.folder / n).stat().st_size for n in server.names()[:6]]
+    assert len(run.spans) == 6 and len(before.spans) == 2  # each run keeps its own spans
+    assert run.peak == limit  # the semaphore's limit, reached and never passed
+    assert run.seconds >= max(s.end for s in run.spans) - run.origin
+
+
+def test_plot_recorded_runs_names_rows_or_counts_them():
+    spans_recorder = Recorder()
+    with record_run(spans_recorder, "few") as few:
+        for i in range(2):
+            with spans_recorder.span(f"job {i}", worker=f"w{i}"):
+                pass
+    with record_run(spans_recorder, "many") as many:
+        for i in range(12):
+            with spans_recorder.span(f"job {i}", worker=f"w{i}"):
+                pass
+    fig = plot_recorded_runs([few, many])
+    top, bottom = fig.axes
+    assert [t.get_text() for t in top.get_yticklabels()] == ["w0", "w1"]
+    assert bottom.get_yticks().size == 0 and bottom.get_ylabel() == "12 rows"
+    plt.close(fig)
 
 
 def test_run_in_own_loop_returns_results_and_raises_errors():
@@ -124,53 +205,13 @@ def test_run_in_own_loop_returns_results_and_raises_errors():
     assert no_helper_threads_left()
 
 
-def test_limit_explorer_runs_its_own_server_each_time(monkeypatch):
+def test_limit_explorer_runs_the_lessons_client_on_its_own_server(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda fig: shown.append(fig))
-    explorer = LimitExplorer(latency=0.05, photos=4)
+    explorer = LimitExplorer(fetch_async, recorder, latency=0.05, photos=4)
     box = explorer.widget()
     box.slider.value = 2
     box.button.click()
-    assert explorer.runs[2].peak == 2 and len(explorer.runs[2].sizes) == 4 and shown
+    assert explorer.runs[2].peak == 2 and len(explorer.runs[2].results) == 4 and shown
     assert no_helper_threads_left()  # the server it started is closed again
     plt.close("all")
-
-
-# --- asyncio behaviour, as taught -----------------------------------------------------------
-
-
-def test_asyncio_run_refuses_inside_a_running_loop_and_works_outside():
-    async def inside():
-        return asyncio_demos.try_asyncio_run()
-
-    assert asyncio.run(inside()) == "RuntimeError: asyncio.run() cannot be called from a running event loop"
-    assert asyncio_demos.try_asyncio_run().startswith("asyncio.run worked")
-
-
-def test_a_cancelled_task_sees_cancelled_error_and_runs_its_finally():
-    seen = asyncio.run(asyncio_demos.cancelled_task_sees())
-    assert seen == [
-        "worker: started, sleeping 10 s",
-        "worker: CancelledError raised at its await",
-        "worker: finally ran (close files and connections here)",
-        "caller: task.cancelled() is True",
-    ]
-
-
-def test_timeout_gives_up_at_the_deadline_and_lets_quick_work_finish():
-    assert asyncio.run(asyncio_demos.with_a_deadline(5, 0.05)).startswith("gave up after 0.0")
-    assert asyncio.run(asyncio_demos.with_a_deadline(0.01, 1)).startswith("finished")
-
-
-def test_gather_returns_errors_and_taskgroup_cancels_siblings():
-    said = asyncio.run(asyncio_demos.gather_and_taskgroup())
-    assert said["gather()"].endswith("kept running: True")
-    assert "ValueError('boom')" in said["gather(return_exceptions=True)"]
-    assert said["TaskGroup"].endswith("cancelled: True")
-
-
-def test_a_blocking_call_stalls_the_loop_and_a_worker_thread_does_not():
-    blocked = asyncio.run(asyncio_demos.loop_lag(block=True, work=0.3))
-    freed = asyncio.run(asyncio_demos.loop_lag(block=False, work=0.3))
-    assert blocked >= 0.3
-    assert freed < 0.25

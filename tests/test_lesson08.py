@@ -1,17 +1,18 @@
-"""Lesson 08's helpers: Amdahl's fit, the cost measurements, the Python build, Dask."""
+"""Lesson 08's helpers: Amdahl's fit, the cost measurements, the headline and NumPy measurements, the checks."""
 
 import multiprocessing
 import random
 import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from helpers import checks
 from helpers.amdahl import amdahl, fit_serial_fraction, plot_amdahl
-from helpers.costs import Cost, chunksize_costs, pickling_costs, plot_costs
-from helpers.headlines import Headline, measure_headlines, plot_decision_chart, plot_headlines
-from helpers.python_build import describe, free_threaded_build, gil_enabled, interpreter_pool
+from helpers.costs import Cost, chunksize_costs, pickling_costs, plot_cost_bars
+from helpers.headlines import Headline, measure_headlines, measure_speedups, plot_decision_chart, plot_headlines
 
 
 @pytest.mark.parametrize("s", [0.0, 0.05, 0.2, 0.5, 0.9])
@@ -61,17 +62,10 @@ def test_chunksize_costs_measure_each_setting():
     assert multiprocessing.active_children() == []
 
 
-def test_plot_costs_labels_bars():
-    ax = plot_costs([Cost("a", 0.002), Cost("b", 0.004)], title="t")
+def test_plot_cost_bars_labels_bars():
+    ax = plot_cost_bars([Cost("a", 0.002), Cost("b", 0.004)], title="t")
     assert [t.get_text() for t in ax.texts] == ["2.0 ms", "4.0 ms"]
     plt.close(ax.figure)
-
-
-def test_python_build_is_described_consistently():
-    text = describe()
-    assert ("free-threaded" in text) == free_threaded_build()
-    assert isinstance(gil_enabled(), bool)
-    assert ("is available" in text) == (interpreter_pool() is not None)
 
 
 def test_headlines_and_charts(tmp_path):
@@ -99,34 +93,161 @@ def test_decision_chart_without_measurements():
     plt.close(ax.figure)
 
 
-def test_dask_runs_every_image_and_leaves_no_process(tmp_path):
-    from PIL import Image
+def test_measure_speedups_takes_notebook_functions_and_keeps_the_plans_order():
+    def double(x):
+        return 2 * x
 
-    from helpers.scale_out import run_on_dask
-    from helpers.thumbnails import make_jobs, thumbnail_file
-
-    for i in range(4):
-        Image.new("RGB", (300, 200), "green").save(tmp_path / f"g{i}.jpg")
-    (tmp_path / "bad.jpg").write_text("nope")
-    jobs = make_jobs(tmp_path, tmp_path / "out", [32])
-    run = run_on_dask(thumbnail_file, jobs, workers=2)
-    assert sorted(r.source.name for r in run.results) == sorted(j.source.name for j in jobs)
-    assert [r.source.name for r in run.results if not r.ok] == ["bad.jpg"]
-    assert run.dashboard is None or run.dashboard.startswith("http://127.0.0.1:")
-    assert multiprocessing.active_children() == []
-    assert not [t for t in threading.enumerate() if t.name.startswith(("Dask-Default", "IO loop"))]
+    found = measure_speedups([("a", double, [1, 2, 3], ["serial", "thread"], [2]),
+                              ("b", double, [4], ["serial", "thread"], [1])], repeats=2)
+    assert [(h.workload, h.executor, h.workers) for h in found] == [
+        ("a", "serial", 1), ("a", "thread", 2), ("b", "serial", 1), ("b", "thread", 1)]
+    assert all(h.seconds >= 0 for h in found)
 
 
-def test_lesson_08_checks():
-    assert checks.check_amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 10)
-    assert not checks.check_amdahl_answers(lambda s, n: n, 10)
-    assert not checks.check_amdahl_answers(lambda s, n: 1 / (s + (1 - s) / n), 9)
-    costs = [Cost("chunksize 1", 2.0), Cost("chunksize 100", 0.1), Cost("chunksize 1000", 0.11)]
-    assert checks.check_fastest_chunksize(100, costs)
-    assert checks.check_fastest_chunksize(1000, costs)  # within noise of the best
-    assert not checks.check_fastest_chunksize(1, costs)
-    assert not checks.check_fastest_chunksize(7, costs)
+def test_headline_is_a_plain_record_that_plots_with_the_build_label(monkeypatch):
+    monkeypatch.setattr("helpers.python_build.build_label", lambda: "Python 9.9 free-threaded, no GIL")
+    runs = [Headline("big", "serial", 1, 2.0, 1.0), Headline("big", "thread", 2, 1.0, 2.0)]
+    ax = plot_headlines(runs, title="NumPy")
+    assert ax.get_title() == "NumPy (Python 9.9 free-threaded, no GIL)"
+    assert [t.get_text() for t in ax.texts] == ["2.0x (2)"]  # only the thread bar: no process run here
+    plt.close(ax.figure)
 
 
-def test_headline_is_a_plain_record():
-    assert Headline("w", "thread", 2, 1.0, 2.0).speedup == 2.0
+# --- the self-checks: right answers in several styles pass, wrong ones fail with the real reason ---
+
+
+def amdahl_by_formula(s, n):
+    return 1 / (s + (1 - s) / n)
+
+
+def amdahl_by_times(serial_fraction, workers):
+    from fractions import Fraction
+
+    serial_time = Fraction(1)
+    parallel_time = serial_time * Fraction(serial_fraction) + serial_time * (1 - Fraction(serial_fraction)) / workers
+    return serial_time / parallel_time
+
+
+@pytest.mark.parametrize(("fn", "ceiling"), [(amdahl_by_formula, 10), (amdahl_by_times, 10.0),
+                                             (amdahl_by_formula, 1 / 0.1)])
+def test_amdahl_check_passes_right_answers(fn, ceiling):
+    assert checks.check_amdahl_answers(fn, ceiling)
+
+
+@pytest.mark.parametrize(("fn", "ceiling", "hint"), [
+    (lambda s, n: n, 10, "Amdahl predicts"),
+    (lambda s, n: 1 / s + (1 - s) / n if s else n, 10, "Mind the brackets"),
+    (amdahl_by_formula, 9, "ceiling"),
+    (amdahl_by_formula, float("nan"), "ceiling"),
+    (amdahl_by_formula, "10", "ceiling"),
+    (lambda s, n: 1 / 0, 10, "ZeroDivisionError"),
+    (None, 10, "define"),
+])
+def test_amdahl_check_fails_wrong_answers_naming_the_mistake(fn, ceiling, hint):
+    said = checks.check_amdahl_answers(fn, ceiling)
+    assert not said and hint in repr(said)
+
+
+COSTS = [Cost("chunksize 1", 2.0), Cost("chunksize 100", 0.1), Cost("chunksize 1000", 0.11)]
+
+
+@pytest.mark.parametrize("choice", [100, 1000, 100.0, np.int64(100)])
+def test_chunksize_check_passes_the_fastest_or_as_good(choice):
+    assert checks.check_fastest_chunksize(choice, COSTS)
+
+
+@pytest.mark.parametrize(("choice", "costs", "hint"), [
+    (1, COSTS, "Look at the plot again"),
+    (7, COSTS, "choose one of"),
+    ("100", COSTS, "without quotes"),
+    (True, COSTS, "choose one of"),
+    (100, None, "second argument"),
+    (100, [], "empty"),
+    (100, ["chunksize 1"], "second argument"),
+])
+def test_chunksize_check_fails_wrong_answers_and_never_raises(choice, costs, hint):
+    said = checks.check_fastest_chunksize(choice, costs)
+    assert not said and hint in repr(said)
+
+
+def progress_with_as_completed(executor, work, items, progress):
+    futures = {executor.submit(work, item): index for index, item in enumerate(items)}
+    results = [None] * len(items)
+    for done, future in enumerate(as_completed(futures), start=1):
+        results[futures[future]] = future.result()
+        progress(done, len(items))
+    return results
+
+
+def progress_with_callbacks(executor, work, items, progress):
+    lock = threading.Lock()
+    done = [0]
+
+    def report(_future):
+        with lock:
+            done[0] += 1
+            progress(done[0], len(items))
+
+    futures = [executor.submit(work, item) for item in items]
+    for future in futures:
+        future.add_done_callback(report)
+    wait(futures, timeout=30)
+    return [future.result() for future in futures]
+
+
+def progress_in_item_order(executor, work, items, progress):
+    futures = [executor.submit(work, item) for item in items]
+    results = []
+    for done, future in enumerate(futures, start=1):
+        results.append(future.result())
+        progress(done, len(items))
+    return results
+
+
+def progress_with_map(executor, work, items, progress):
+    results = []
+    for done, result in enumerate(executor.map(work, items), start=1):
+        results.append(result)
+        progress(done, len(items))
+    return results
+
+
+def results_in_arrival_order(executor, work, items, progress):
+    futures = [executor.submit(work, item) for item in items]
+    results = []
+    for done, future in enumerate(as_completed(futures), start=1):
+        results.append(future.result())
+        progress(done, len(items))
+    return results
+
+
+def a_pool_of_its_own(executor, work, items, progress):
+    with ThreadPoolExecutor(4) as own:
+        return progress_with_as_completed(own, work, items, progress)
+
+
+def returns_futures(executor, work, items, progress):
+    futures = [executor.submit(work, item) for item in items]
+    for done, _future in enumerate(as_completed(futures), start=1):
+        progress(done, len(items))
+    return futures
+
+
+@pytest.mark.parametrize("answer", [progress_with_as_completed, progress_with_callbacks])
+def test_progress_check_passes_right_answers_in_any_style(answer):
+    assert checks.check_progress_on_any_executor(answer, timeout=2)
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (progress_in_item_order, "as_completed"),
+    (progress_with_map, "as_completed"),
+    (results_in_arrival_order, "not in item order"),
+    (a_pool_of_its_own, "executor you were given"),
+    (returns_futures, "futures"),
+    (lambda executor, work, items, progress: 1 / 0, "ZeroDivisionError"),
+    (None, "define"),
+])
+def test_progress_check_fails_wrong_answers_naming_the_mistake(answer, hint):
+    said = checks.check_progress_on_any_executor(answer, timeout=0.5)
+    assert not said and hint in repr(said)
+    assert not [t for t in threading.enumerate() if t.name.startswith(("checked-pool", "checked-answer"))]

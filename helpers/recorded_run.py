@@ -1,0 +1,85 @@
+"""One run of a lesson's own code, as a :class:`helpers.timeline.Recorder` saw it, and its picture.
+
+Lessons 07 and 08 write their concurrent code in the notebook and decorate it with
+``recorder.traced(...)``. To compare several runs side by side, each run's spans
+must be kept apart: :func:`record_run` restarts the recorder, lets the cell run
+its code, and keeps a copy of what was recorded, with the run's duration.
+:func:`plot_recorded_runs` stacks such runs on one time axis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpers.i18n import _
+from helpers.timeline import Recorder, Span, max_overlap, plot_timeline
+
+
+@dataclass
+class RecordedRun:
+    """What one run returned (``results``, set by the cell), how long it took, and its spans."""
+
+    title: str
+    results: Any = None
+    seconds: float = 0.0
+    origin: float = 0.0
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def peak(self) -> int:
+        """The most recorded calls that were in progress at one instant."""
+        return max_overlap(self.spans)
+
+
+@contextlib.contextmanager
+def record_run(recorder: Recorder, title: str) -> Iterator[RecordedRun]:
+    """``with record_run(recorder, "serial") as run: run.results = ...``: time one run and keep its spans.
+
+    The recorder is restarted on entry (its clock and spans start afresh); on
+    exit the run gets its duration and a copy of the spans recorded meanwhile.
+    """
+    recorder.restart()
+    run = RecordedRun(title, origin=recorder.origin)
+    try:
+        yield run
+    finally:
+        run.seconds = time.perf_counter() - run.origin
+        run.spans = list(recorder.spans)  # the run is over: nothing appends any more
+
+
+def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, label_tasks: bool = True) -> Any:
+    """The runs' timelines stacked on one time axis, each panel as tall as its rows need.
+
+    A row is whoever did the work: a thread, or an asyncio task (rows are named
+    without the process id, since every run here is one process). Past
+    ``max_named_rows`` rows the row names are left out and the panel says how
+    many rows it has. ``label_tasks=False`` leaves the bars unnamed. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    rows = [max(1, len({s.worker for s in run.spans})) for run in runs]
+    heights = [0.9 + 0.16 * min(n, 12) for n in rows]
+    fig, axes = plt.subplots(len(runs), 1, figsize=(9, sum(heights) + 0.4), sharex=True, constrained_layout=True,
+                             squeeze=False, gridspec_kw={"height_ratios": heights})
+    for ax, run, n in zip(axes[:, 0], runs, rows, strict=True):
+        plot_timeline(run.spans, origin=run.origin, ax=ax, label_tasks=label_tasks and n <= max_named_rows,
+                      title=_("{title}: {seconds:.2f} s").format(title=run.title, seconds=run.seconds))
+        if n > max_named_rows:
+            ax.set_yticks([])
+            ax.set_ylabel(_rows(n), fontsize=8)
+        else:
+            names = [label.get_text().split(" · ", 1)[-1] for label in ax.get_yticklabels()]
+            ax.set_yticks(ax.get_yticks(), names, fontsize=7)
+    for ax in axes[:-1, 0]:
+        ax.set_xlabel("")
+    return fig
+
+
+def _rows(n: int) -> str:
+    from helpers.i18n import ngettext
+
+    return ngettext("{n} row", "{n} rows", n).format(n=n)
