@@ -77,7 +77,7 @@ unit notebooks test-ui: fonts
 # The Chinese edition with JupyterLab's own menus in Chinese. The language is only a default
 # (tools/jupyterlab-zh-CN/overrides.json), so the learner's own settings are not touched and
 # a language chosen in Settings > Language still wins.
-ZH_START := $(firstword $(wildcard notebooks/zh-CN/00_*.ipynb) notebooks/zh-CN)
+ZH_START := $(firstword $(wildcard notebooks/zh-CN/00_*.ipynb) $(wildcard notebooks/zh-CN) notebooks)
 lab-zh: $(STAMP)
 	-@$(BIN)/python -m helpers.fonts
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) \
