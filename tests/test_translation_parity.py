@@ -211,9 +211,13 @@ def test_relative_links_go_one_folder_deeper_and_broken_ones_are_found(tmp_path)
     (tmp_path / "docs" / "g.svg").write_text("<svg/>")
     chinese = tmp_path / "notebooks" / "zh-CN" / "01_x.ipynb"
     parity.write(chinese, {"cells": [{"cell_type": "markdown", "id": "a", "metadata": {},
-                                      "source": "![g](../../docs/g.svg) ![h](../docs/g.svg) [web](https://x.org)"}],
+                                      "source": "![g](../../docs/g.svg) ![h](../docs/g.svg) [web](https://x.org) "
+                                                "[next](02_y.ipynb#top)"}],
                            "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-    assert parity.broken_links(chinese) == ["01_x.ipynb cell 0 (id a): no file ../docs/g.svg"]
+    (tmp_path / "notebooks" / "02_y.ipynb").write_text("{}")  # an English lesson with no Chinese twin yet
+    assert parity.broken_links(chinese) == [
+        "01_x.ipynb cell 0 (id a): no file ../docs/g.svg",
+        "01_x.ipynb cell 0 (id a): no file 02_y.ipynb (start its Chinese twin: python -m tools.translations new 02_y)"]
 
 
 def test_the_english_a_stale_cell_was_translated_from_is_found_in_git_history(tmp_path, pair):

@@ -249,7 +249,9 @@ def broken_links(chinese: Path) -> list[str]:
         for target in LINK_TARGET.findall(source_of(cell)):
             path = target.split("#")[0].split("?")[0]
             if path and not re.match(r"^[a-z]+:", path) and not (chinese.parent / path).exists():
-                found.append(f"{chinese.name} cell {index} (id {cell.get('id', '')}): no file {path}")
+                hint = (f" (start its Chinese twin: python -m tools.translations new {Path(path).stem})"
+                        if path.endswith(".ipynb") and (chinese.parent.parent / path).exists() else "")
+                found.append(f"{chinese.name} cell {index} (id {cell.get('id', '')}): no file {path}{hint}")
     return found
 
 
