@@ -60,3 +60,42 @@ strip: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .venv-3.* thumbnails bench-results test-artifacts .pytest_cache .ruff_cache *.egg-info
+
+# --- The Chinese edition (issue 14): fonts, message catalogues, JupyterLab in Chinese ---
+.PHONY: fonts lab-zh translations translation-status lint-tools strip-zh
+
+# A CJK font, so plots in the Chinese edition show Chinese, not boxes. Installed here when
+# root on Debian/Ubuntu (as CI runs); otherwise `python -m helpers.fonts` says what to run.
+fonts: $(STAMP)
+	@$(BIN)/python -m helpers.fonts >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && apt-get install -y -q fonts-noto-cjk; \
+		fi; }
+	$(BIN)/python -m helpers.fonts
+unit notebooks test-ui: fonts
+
+# The Chinese edition with JupyterLab's own menus in Chinese. The language is only a default
+# (tools/jupyterlab-zh-CN/overrides.json), so the learner's own settings are not touched and
+# a language chosen in Settings > Language still wins.
+ZH_START := $(firstword $(wildcard notebooks/zh-CN/00_*.ipynb) $(wildcard notebooks/zh-CN) notebooks)
+lab-zh: $(STAMP)
+	-@$(BIN)/python -m helpers.fonts
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) \
+		--LabApp.app_settings_dir=$(CURDIR)/tools/jupyterlab-zh-CN $(ZH_START)
+
+# After changing any message in helpers/ or a tr() in a notebook: extract, update the
+# Chinese .po (translations kept, changed ones marked fuzzy), compile the .mo.
+translations: $(STAMP)
+	$(BIN)/python -m tools.translations update
+
+# What is left to translate: messages, and Chinese notebook cells that are new or stale.
+translation-status: $(STAMP)
+	$(BIN)/python -m tools.translations status
+
+lint: lint-tools
+lint-tools: $(STAMP)
+	$(BIN)/ruff check tools
+
+strip: strip-zh
+strip-zh: $(STAMP)
+	$(if $(wildcard notebooks/zh-CN/*.ipynb),$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/zh-CN/*.ipynb,@true)

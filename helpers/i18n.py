@@ -13,8 +13,15 @@ every script the lessons start speaks the same language, whatever its folder.
 
 Messages go through the standard library's :mod:`gettext`: ``_("text")`` in the
 package, ``tr("text")`` in the notebooks (where ``_`` is IPython's last result and
-a favourite throw-away loop variable). The catalogues live in ``helpers/locale``;
-``python -m helpers.i18n_tools`` extracts, updates and compiles them.
+a favourite throw-away loop variable). The catalogues live in ``helpers/locale``:
+the ``.po`` file is what translators edit, and the compiled ``.mo`` file beside it
+is committed too, so a plain ``pip install -r requirements.txt`` needs no build
+step (a test proves the ``.mo`` is a fresh compile of the ``.po``). The developer
+tool ``python -m tools.translations`` extracts, updates and compiles them (see
+README, "Translating").
+
+In a process that speaks Chinese, matplotlib is also given a Chinese font
+(:mod:`helpers.fonts`), so plots show Chinese text rather than empty boxes.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,6 +41,11 @@ LANGUAGES = (ENGLISH, CHINESE)
 CHINESE_FOLDERS = {"zh-cn", "zh_cn"}
 
 
+def N_(message: str) -> str:
+    """Mark a constant for translation without translating it yet (translate it where it is shown)."""
+    return message
+
+
 def normalise(value: str) -> str:
     """``zh``, ``zh-CN``, ``zh_CN.UTF-8`` -> ``zh_CN``; anything else -> ``en``."""
     code = value.strip().split(".")[0].replace("-", "_").lower()
@@ -41,16 +54,24 @@ def normalise(value: str) -> str:
 
 def detect_language(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str:
     """The language this process should speak (see the module's docstring for the rule)."""
+    return _detect(cwd, environ)[0]
+
+
+def _detect(cwd: Path | None, environ: Mapping[str, str] | None) -> tuple[str, str]:
+    """The language, and why: ``"env"``, ``"folder"`` or ``"default"``."""
     environ = os.environ if environ is None else environ
     if environ.get(ENV):
-        return normalise(environ[ENV])
-    folder = Path.cwd() if cwd is None else cwd
+        return normalise(environ[ENV]), "env"
+    try:
+        folder = Path.cwd() if cwd is None else cwd
+    except OSError:  # the working folder was deleted: no folder to go by
+        return ENGLISH, "default"
     if any(part.lower() in CHINESE_FOLDERS for part in folder.parts):
-        return CHINESE
-    return ENGLISH
+        return CHINESE, "folder"
+    return ENGLISH, "default"
 
 
-_language = detect_language()
+_language, _reason = _detect(None, None)
 os.environ.setdefault(ENV, _language)
 
 
@@ -61,9 +82,25 @@ def language() -> str:
 
 def set_language(lang: str) -> None:
     """Switch the language of this process and of the processes it starts from now on."""
-    global _language
-    _language = normalise(lang)
+    global _language, _reason
+    _language, _reason = normalise(lang), "call"
     os.environ[ENV] = _language
+    _follow_fonts()
+
+
+LANGUAGE_NAMES = {ENGLISH: N_("English"), CHINESE: N_("Simplified Chinese")}
+REASONS = {
+    "env": N_("set by the environment variable COURSE_LANG"),
+    "folder": N_("chosen by the notebook's folder, notebooks/zh-CN"),
+    "default": N_("the default; the Chinese edition is in notebooks/zh-CN"),
+    "call": N_("set by set_language()"),
+}
+
+
+def describe() -> str:
+    """One line for the set-up check: the language in use and why it was chosen."""
+    return _("Course language: {language} ({reason})").format(
+        language=_(LANGUAGE_NAMES[_language]), reason=_(REASONS[_reason]))
 
 
 @functools.cache
@@ -81,9 +118,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_language).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
-    """Mark a constant for translation without translating it yet (translate it where it is shown)."""
-    return message
-
-
 tr = _
+
+
+def _follow_fonts() -> None:
+    """Plots follow the language: a Chinese font for matplotlib (see :mod:`helpers.fonts`)."""
+    fonts = sys.modules.get("helpers.fonts")
+    if fonts is None and _language == CHINESE:
+        from helpers import fonts
+    if hasattr(fonts, "follow_language"):  # not while helpers.fonts is still being imported: it does it then
+        fonts.follow_language(_language)
+
+
+_follow_fonts()

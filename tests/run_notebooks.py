@@ -25,6 +25,26 @@ multiprocessing.set_start_method(os.environ["COURSE_START_METHOD"], force=True)
 """
 
 
+# --- Chinese edition (issue 14) ---
+# Its code cells are the English ones byte for byte, so the English edition's run under
+# every start method covers the code; the Chinese notebooks run under the platform's
+# default method only, to prove they run in Chinese (catalogue, font, folder). Each
+# kernel takes its language from its notebook's folder, as in JupyterLab, and a plot
+# that would show Chinese as boxes (matplotlib's missing-glyph warning) fails its cell.
+CHINESE_FOLDERS = [ROOT / "tests" / "fixtures" / "i18n" / "notebooks" / "zh-CN", ROOT / "notebooks" / "zh-CN"]
+MISSING_GLYPH_IS_AN_ERROR = """\
+import warnings
+warnings.filterwarnings("error", message="Glyph .* missing from font")
+"""
+
+
+def default_notebooks(method: str) -> list[str]:
+    """The English lessons (and the start-method check); the Chinese ones under the default method."""
+    english = [ROOT / "tests" / "notebooks", *sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    chinese = [p for folder in CHINESE_FOLDERS for p in sorted(folder.glob("*.ipynb"))]
+    return [str(p) for p in english + (chinese if method == multiprocessing.get_start_method() else [])]
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -33,12 +53,14 @@ def main(argv: list[str]) -> int:
     if method not in multiprocessing.get_all_start_methods():
         print(f"start method {method!r} is not available on this platform: skipped")
         return 0
-    notebooks = notebooks or [str(ROOT / "tests" / "notebooks"), str(ROOT / "notebooks")]
+    notebooks = notebooks or default_notebooks(method)
     with tempfile.TemporaryDirectory(prefix="ipython-") as ipython_dir:
         startup = Path(ipython_dir, "profile_default", "startup")
         startup.mkdir(parents=True)
         (startup / "00-start-method.py").write_text(STARTUP)
+        (startup / "01-missing-glyphs.py").write_text(MISSING_GLYPH_IS_AN_ERROR)
         env = dict(os.environ, IPYTHONDIR=ipython_dir, COURSE_START_METHOD=method)
+        env.pop("COURSE_LANG", None)  # each notebook speaks its folder's language
         command = [
             sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
             "--nbval-lax", f"--nbval-cell-timeout={CELL_TIMEOUT}", "--durations=0",

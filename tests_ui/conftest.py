@@ -38,9 +38,22 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
+    yield from serve_course(tmp_path_factory, "jupyter-server.log")
+
+
+# The Chinese edition as `make lab-zh` starts it: JupyterLab's own menus in Chinese.
+CHINESE_INTERFACE = ["--LabApp.app_settings_dir=" + str(ROOT / "tools" / "jupyterlab-zh-CN")]
+
+
+@pytest.fixture(scope="session")
+def lab_zh(tmp_path_factory):
+    yield from serve_course(tmp_path_factory, "jupyter-server-zh-CN.log", *CHINESE_INTERFACE)
+
+
+def serve_course(tmp_path_factory, log_name: str, *options: str):
     home = tmp_path_factory.mktemp("home")
     course = tmp_path_factory.mktemp("course")
-    for name in ("notebooks", "images", "docs"):
+    for name in ("notebooks", "images", "docs", "tests/fixtures/i18n"):
         shutil.copytree(ROOT / name, course / name)
     settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab"
     (settings / "notebook-extension").mkdir(parents=True)
@@ -50,13 +63,14 @@ def lab(tmp_path_factory):
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "jupyter-server.log"
+    log_path = ARTIFACTS / log_name
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    env.pop("COURSE_LANG", None)  # each lesson speaks its folder's language
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={course}"]
+               f"--ServerApp.root_dir={course}", *options]
     if os.geteuid() == 0:
         command.append("--allow-root")
     with log_path.open("w") as log:
@@ -106,6 +120,5 @@ def pytest_runtest_makereport(item, call):
             shot = ARTIFACTS / f"{item.name}.png".replace("/", "_")
             page.screenshot(path=str(shot), full_page=True)
             report.sections.append(("screenshot", str(shot)))
-        log = ARTIFACTS / "jupyter-server.log"
-        if log.exists():
-            report.sections.append(("jupyter server log (last 3000 characters)", log.read_text()[-3000:]))
+        for log in sorted(ARTIFACTS.glob("jupyter-server*.log")):
+            report.sections.append((f"{log.name} (last 3000 characters)", log.read_text()[-3000:]))
