@@ -56,8 +56,10 @@ class ResponsivenessDemo:
         return self._busy.is_set()
 
     def work(self) -> None:
-        """The slow job itself: sleep a step at a time, reporting progress."""
+        """The slow job itself: sleep a step at a time, reporting progress from 0."""
         self._busy.set()
+        self.progress = 0
+        self._show()
         try:
             for step in range(1, self.steps + 1):
                 time.sleep(self.delay)
