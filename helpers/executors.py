@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Literal
 
+from helpers.i18n import _
+
 ExecutorKind = Literal["serial", "thread", "process"]
 EXECUTOR_KINDS: tuple[str, ...] = ("serial", "thread", "process")
 
@@ -108,9 +110,10 @@ def make_executor(
     forkserver.
     """
     if kind not in EXECUTOR_KINDS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTOR_KINDS)}, not {kind!r}")
+        raise ValueError(_("executor must be one of {kinds}, not {kind!r}").format(
+            kinds=", ".join(EXECUTOR_KINDS), kind=kind))
     if workers is not None and workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        raise ValueError(_("workers must be at least 1, not {workers}").format(workers=workers))
     if kind == "serial":
         return SerialExecutor()
     workers = workers or cpu_count()

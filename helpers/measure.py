@@ -25,6 +25,7 @@ from typing import Any
 
 from helpers.cleanup import join_or_terminate
 from helpers.executors import EXECUTOR_KINDS, SerialExecutor, make_executor
+from helpers.i18n import _
 from helpers.timeline import Span, traced
 
 PER_TASK = "process-per-task"
@@ -110,13 +111,13 @@ def run_process_per_task(
     failure: BaseException | None = None
     try:
         deadline = time.monotonic() + timeout
-        for _ in processes:
+        for _process in processes:
             index, ok, value = answers.get(timeout=max(0.0, deadline - time.monotonic()))
             results[index] = value
             if not ok and failure is None:
                 failure = value
     except queue_module.Empty:
-        failure = TimeoutError(f"a task process did not answer within {timeout:.0f} s")
+        failure = TimeoutError(_("a task process did not answer within {seconds:.0f} s").format(seconds=timeout))
     finally:
         join_or_terminate(processes)
         answers.close()
@@ -210,11 +211,12 @@ def measure(
     timed once per repeat, not once per count.
     """
     if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, not {repeats}")
+        raise ValueError(_("repeats must be at least 1, not {repeats}").format(repeats=repeats))
     settings: list[tuple[str, int | None]] = []
     for kind in executors:
         if kind not in KINDS:
-            raise ValueError(f"executor must be one of {', '.join(KINDS)}, not {kind!r}")
+            raise ValueError(_("executor must be one of {kinds}, not {kind!r}").format(
+                kinds=", ".join(KINDS), kind=kind))
         if kind in ("serial", PER_TASK):
             settings.append((kind, None))
         else:
@@ -223,7 +225,7 @@ def measure(
     if progress:
         from tqdm.auto import tqdm
 
-        plan = tqdm(plan, desc="measuring", unit="run")
+        plan = tqdm(plan, desc=_("measuring"), unit=_("run"))
     runs = []
     for kind, count, repeat in plan:
         started = time.perf_counter()
@@ -243,7 +245,7 @@ def summarize(runs: Iterable[Run], baseline: str = "serial") -> list[Point]:
         groups.setdefault((run.executor, run.workers), []).append(run.seconds)
     base = [times for (kind, count), times in groups.items() if kind == baseline and count == 1]
     if not base:
-        raise ValueError(f"no {baseline!r} run with one worker to compare against")
+        raise ValueError(_("no {baseline!r} run with one worker to compare against").format(baseline=baseline))
     reference = statistics.median(base[0])
     return [
         Point(kind, count, statistics.median(times), reference / statistics.median(times), len(times))
@@ -264,7 +266,7 @@ def point_from(traced_run: TracedRun, reference_seconds: float) -> Point:
 
 def table(points: Iterable[Point]) -> str:
     """A Markdown table of points, for printing in a notebook or a README."""
-    lines = ["| executor | workers | median s | speed-up |", "|---|---:|---:|---:|"]
+    lines = [_("| executor | workers | median s | speed-up |"), "|---|---:|---:|---:|"]
     for p in sorted(points, key=lambda p: (KINDS.index(p.executor) if p.executor in KINDS else 99, p.workers)):
         lines.append(f"| {p.executor} | {p.workers} | {p.seconds:.3f} | {p.speedup:.2f}x |")
     return "\n".join(lines)
@@ -295,7 +297,7 @@ def pool_startup_seconds(
 
     task = task or wait_for
     times = []
-    for _ in range(repeats):
+    for _repeat in range(repeats):
         started = time.perf_counter()
         with make_executor("process", workers, start_method=start_method) as pool:
             list(pool.map(task, [arg] * workers))
@@ -339,7 +341,7 @@ def startup_in_fresh_python(
     that have them already. The first pool's time includes starting the server.
     """
     if preload and start_method != "forkserver":
-        raise ValueError("only the forkserver start method preloads modules")
+        raise ValueError(_("only the forkserver start method preloads modules"))
     argument = json.dumps([start_method, list(preload), workers, pools])
     done = subprocess.run(
         [sys.executable, "-c", _FRESH_PYTHON_SCRIPT, argument],
@@ -347,5 +349,5 @@ def startup_in_fresh_python(
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no error message"])[-1]
-        raise RuntimeError(f"the measuring Python failed: {last}")
+        raise RuntimeError(_("the measuring Python failed: {error}").format(error=last))
     return [float(t) for t in json.loads(done.stdout.strip().splitlines()[-1])]

@@ -39,6 +39,7 @@ from typing import BinaryIO, NamedTuple
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from helpers.executors import EXECUTOR_KINDS, make_executor, map_unordered
+from helpers.i18n import _, ngettext
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 DEFAULT_SIZES = (32, 64, 128)
@@ -100,11 +101,11 @@ class RunReport:
         return sum(len(r.outputs) for r in self.results)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.results)} files, {self.written} thumbnails written, "
-            f"{len(self.failures)} failed, {self.seconds:.2f} s "
-            f"({self.executor}, {self.workers} worker{'s' if self.workers != 1 else ''})"
-        )
+        workers = ngettext("{n} worker", "{n} workers", self.workers).format(n=self.workers)
+        return _("{files} files, {written} thumbnails written, {failed} failed, {seconds:.2f} s "
+                 "({executor}, {workers})").format(
+            files=len(self.results), written=self.written, failed=len(self.failures), seconds=self.seconds,
+            executor=self.executor, workers=workers)
 
 
 # --- finding images and naming outputs ---------------------------------------------
@@ -158,10 +159,10 @@ def validate_sizes(sizes: Iterable[int]) -> tuple[int, ...]:
     """Sizes as a tuple, largest first, without repeats; each must be a positive int."""
     sizes = tuple(sizes)
     if not sizes:
-        raise ValueError("give at least one thumbnail size")
+        raise ValueError(_("give at least one thumbnail size"))
     for size in sizes:
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"thumbnail sizes must be positive whole numbers, not {size!r}")
+            raise ValueError(_("thumbnail sizes must be positive whole numbers, not {size!r}").format(size=size))
     return tuple(sorted(set(sizes), reverse=True))
 
 
@@ -210,8 +211,8 @@ def _refuse_bombs(im: Image.Image) -> None:
     width, height = im.size
     if limit is not None and width * height > limit:
         raise ThumbnailError(
-            f"too large: {width}x{height} = {width * height:,} pixels is over Pillow's "
-            f"limit of {limit:,} (a possible decompression bomb)"
+            _("too large: {width}x{height} = {pixels:,} pixels is over Pillow's limit of {limit:,} "
+              "(a possible decompression bomb)").format(width=width, height=height, pixels=width * height, limit=limit)
         )
 
 
@@ -345,7 +346,8 @@ def save_thumbnails(images: dict[int, Image.Image], targets: Sequence[tuple[int,
             with contextlib.suppress(OSError):
                 path.unlink()
         if isinstance(exc, OSError):  # a full disk, a read-only folder: say which file
-            raise ThumbnailError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+            reason = exc.strerror or exc
+            raise ThumbnailError(_("cannot write {dest}: {reason}").format(dest=dest, reason=reason)) from exc
         raise
     return placed
 
@@ -353,18 +355,18 @@ def save_thumbnails(images: dict[int, Image.Image], targets: Sequence[tuple[int,
 def describe_error(path: Path, exc: BaseException) -> str:
     """One line a person can act on, for an exception raised while reading ``path``."""
     if isinstance(exc, Image.DecompressionBombError):
-        return f"too large: {exc} (a possible decompression bomb)".replace("\n", " ")
+        return _("too large: {error} (a possible decompression bomb)").format(error=exc).replace("\n", " ")
     if isinstance(exc, UnidentifiedImageError):
         with contextlib.suppress(OSError):
             if path.stat().st_size == 0:
-                return "empty file (0 bytes)"
-        return "not an image that Pillow can read"
+                return _("empty file (0 bytes)")
+        return _("not an image that Pillow can read")
     if isinstance(exc, OSError) and "truncated" in str(exc):
-        return "truncated: the file ends before the image data does"
+        return _("truncated: the file ends before the image data does")
     if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot read: {exc.strerror}"
-    text = " ".join(str(exc).split()) or "no details"
-    return f"damaged or unsupported image ({type(exc).__name__}: {text})"
+        return _("cannot read: {reason}").format(reason=exc.strerror)
+    text = " ".join(str(exc).split()) or _("no details")
+    return _("damaged or unsupported image ({error})").format(error=f"{type(exc).__name__}: {text}")
 
 
 # --- one file, many files ------------------------------------------------------------
@@ -439,7 +441,8 @@ def run_jobs(
     for job in jobs:
         clash = [dest for _, dest in job.targets if dest.resolve() in protected]
         if clash:
-            refused.append(ImageResult(job.source, error=f"refused: would overwrite the source image {clash[0]}"))
+            refused.append(ImageResult(job.source, error=_("refused: would overwrite the source image {path}").format(
+                path=clash[0])))
         else:
             runnable.append(job)
 
