@@ -79,8 +79,11 @@ def section_costs(repeats: int) -> str:
     rows = [[f"pool start-up, {m}", f"{s * 1000:.0f} ms"] for m, s in startup]
     rows += [[f"send {c.setting}", f"{c.seconds * 1000:.1f} ms"] for c in sending]
     rows += [[f"20,000 tiny tasks, {c.setting}", f"{c.seconds:.2f} s"] for c in chunks]
-    note = ("\n\nA `spawn` or `forkserver` worker imports the main script's modules again: this script imports "
-            "matplotlib, httpx and Dask, which is most of its start-up. A small script starts much faster.")
+    note = ("\n\nA `spawn` worker imports the main script's modules again: this script imports matplotlib, httpx "
+            "and Dask, which is most of its start-up. A `forkserver` server imports the main script once, when the "
+            "first pool starts it, and forks every worker from itself (a notebook has no main script: there each "
+            "worker imports its task's modules, unless `set_forkserver_preload` named them). A small script starts "
+            "much faster.")
     return ("## What concurrency costs (lessons 01, 08)\n\n" + table(["cost", "measured"], rows) + note
             + f"\n\n![]({png})\n")
 

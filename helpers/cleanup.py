@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.i18n import _
+
 # Threads that the kernel and libraries start for themselves and keep for the life
 # of the process: the kernel's messaging and subshells (ipykernel, pyzmq), IPython's
 # history writer, tqdm's monitor. They are not the lesson's doing and cannot be
@@ -59,16 +61,16 @@ def leftovers(before: Snapshot, grace: float = 2.0) -> list[str]:
         if not (threads or children) or time.monotonic() >= deadline:
             break
         time.sleep(0.05)
-    named = [f"thread {t.name!r} ({_kind(t)})" for t in threads]
-    return named + [f"process {p.name!r} (pid {p.pid})" for p in children]
+    named = [_("thread {name!r} ({kind})").format(name=t.name, kind=_kind(t)) for t in threads]
+    return named + [_("process {name!r} (pid {pid})").format(name=p.name, pid=p.pid) for p in children]
 
 
 def check_nothing_left(before: Snapshot) -> str:
     """Say that nothing is left running, or raise naming what is."""
     left = leftovers(before)
     if left:
-        raise RuntimeError("still running after the lesson: " + ", ".join(left))
-    return "Clean: no thread or child process is left running."
+        raise RuntimeError(_("still running after the lesson: {left}").format(left=", ".join(left)))
+    return _("Clean: no thread or child process is left running.")
 
 
 def join_or_terminate(processes: Iterable[Any], timeout: float = 5.0) -> list[Any]:

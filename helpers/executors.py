@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Literal
+
+from helpers.i18n import _
 
 ExecutorKind = Literal["serial", "thread", "process"]
 EXECUTOR_KINDS: tuple[str, ...] = ("serial", "thread", "process")
@@ -48,12 +51,49 @@ class SerialExecutor(Executor):
 
 
 def cpu_count() -> int:
-    """Cores this process may use (respects affinity and containers where Python can)."""
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+    """How many cores this process may use: the count every lesson and the set-up check show.
+
+    The cores this process may run on (its CPU affinity, as ``taskset`` or a
+    container's ``--cpuset-cpus`` set it), overridden by ``PYTHON_CPU_COUNT`` or
+    ``-X cpu_count=N``. Python 3.13+ honours both in ``os.process_cpu_count()``;
+    on 3.11 and 3.12 this function reads them itself, so the course counts the
+    same way on every version.
+
+    A CPU *quota* is not seen, on any version: a container limited with
+    ``docker --cpus=2``, a Kubernetes CPU limit or a Binder session may run on
+    every core of the host but get only a share of their time. There, set
+    ``PYTHON_CPU_COUNT`` to the quota before starting Jupyter.
+    """
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+: knows the override itself
         return os.process_cpu_count() or 1
+    override = cpu_count_override(sys._xoptions, os.environ, ignore_environment=bool(sys.flags.ignore_environment))
+    if override is not None:
+        return override
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def cpu_count_override(
+    xoptions: Mapping[str, str | bool], environ: Mapping[str, str], *, ignore_environment: bool = False
+) -> int | None:
+    """The count forced by ``-X cpu_count=N`` or ``PYTHON_CPU_COUNT=N`` (3.13's rule), or None.
+
+    ``-X`` wins over the environment (even ``-X cpu_count=default``, which means
+    no override), and ``-E`` (``ignore_environment``) ignores the variable. Where
+    Python 3.13 refuses to start over a value that is not a positive whole
+    number, this ignores it.
+    """
+    value = xoptions.get("cpu_count")
+    if value is None and not ignore_environment:
+        value = environ.get("PYTHON_CPU_COUNT")
+    if not isinstance(value, str) or value == "default":
+        return None
+    try:
+        count = int(value)
+    except ValueError:
+        return None
+    return count if count >= 1 else None
 
 
 def make_executor(
@@ -70,9 +110,10 @@ def make_executor(
     forkserver.
     """
     if kind not in EXECUTOR_KINDS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTOR_KINDS)}, not {kind!r}")
+        raise ValueError(_("executor must be one of {kinds}, not {kind!r}").format(
+            kinds=", ".join(EXECUTOR_KINDS), kind=kind))
     if workers is not None and workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        raise ValueError(_("workers must be at least 1, not {workers}").format(workers=workers))
     if kind == "serial":
         return SerialExecutor()
     workers = workers or cpu_count()

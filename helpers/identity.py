@@ -12,6 +12,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from helpers.i18n import _
+
 # A module-level global: one copy per process, shared by all of its threads.
 counter = 0
 
@@ -25,7 +27,8 @@ class Identity:
     thread_name: str
 
     def __str__(self) -> str:
-        return f"pid {self.pid}, thread {self.thread_name} (id {self.thread_id})"
+        return _("pid {pid}, thread {name} (id {ident})").format(
+            pid=self.pid, name=self.thread_name, ident=self.thread_id)
 
 
 def whoami(pause: float = 0.0) -> Identity:

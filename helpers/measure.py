@@ -11,16 +11,21 @@ several times and summarised by the median.
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import queue as queue_module
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from helpers.cleanup import join_or_terminate
-from helpers.executors import EXECUTOR_KINDS, make_executor
+from helpers.executors import EXECUTOR_KINDS, SerialExecutor, make_executor
+from helpers.i18n import _
 from helpers.timeline import Span, traced
 
 PER_TASK = "process-per-task"
@@ -106,13 +111,13 @@ def run_process_per_task(
     failure: BaseException | None = None
     try:
         deadline = time.monotonic() + timeout
-        for _ in processes:
+        for _process in processes:
             index, ok, value = answers.get(timeout=max(0.0, deadline - time.monotonic()))
             results[index] = value
             if not ok and failure is None:
                 failure = value
     except queue_module.Empty:
-        failure = TimeoutError(f"a task process did not answer within {timeout:.0f} s")
+        failure = TimeoutError(_("a task process did not answer within {seconds:.0f} s").format(seconds=timeout))
     finally:
         join_or_terminate(processes)
         answers.close()
@@ -151,6 +156,35 @@ def run_traced(
     )
 
 
+def map_traced(pool: Executor | None, fn: Callable[[Any], Any], items: Sequence[Any]) -> TracedRun:
+    """``list(pool.map(fn, items))``, noting which worker ran each item, and when, for a timeline.
+
+    ``pool`` is an executor the lesson made itself (``ThreadPoolExecutor``,
+    ``ProcessPoolExecutor``), or None to run the items here, one after another.
+    The clock starts when this is called; both standard pools start their workers
+    on the first task, so the gap before the first bars is their start-up. Each
+    item runs wrapped by :func:`helpers.timeline.traced`, which is picklable when
+    ``fn`` is, so this works across processes too.
+    """
+    origin = time.perf_counter()
+    calls = traced(fn)
+    pairs = [calls(item) for item in items] if pool is None else list(pool.map(calls, items))
+    seconds = time.perf_counter() - origin
+    if pool is None or isinstance(pool, SerialExecutor):
+        kind, workers = "serial", 1
+    else:
+        kind = {ThreadPoolExecutor: "thread", ProcessPoolExecutor: "process"}.get(type(pool), type(pool).__name__)
+        workers = getattr(pool, "_max_workers", 0) or len({span.worker for _, span in pairs})
+    return TracedRun(
+        executor=kind,
+        workers=workers,
+        seconds=seconds,
+        results=[result for result, _ in pairs],
+        spans=[dataclasses.replace(span, index=i) for i, (_, span) in enumerate(pairs)],
+        origin=origin,
+    )
+
+
 def _effective_workers(executor: str, workers: int | None, tasks: int) -> int:
     from helpers.executors import cpu_count
 
@@ -177,11 +211,12 @@ def measure(
     timed once per repeat, not once per count.
     """
     if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, not {repeats}")
+        raise ValueError(_("repeats must be at least 1, not {repeats}").format(repeats=repeats))
     settings: list[tuple[str, int | None]] = []
     for kind in executors:
         if kind not in KINDS:
-            raise ValueError(f"executor must be one of {', '.join(KINDS)}, not {kind!r}")
+            raise ValueError(_("executor must be one of {kinds}, not {kind!r}").format(
+                kinds=", ".join(KINDS), kind=kind))
         if kind in ("serial", PER_TASK):
             settings.append((kind, None))
         else:
@@ -190,7 +225,7 @@ def measure(
     if progress:
         from tqdm.auto import tqdm
 
-        plan = tqdm(plan, desc="measuring", unit="run")
+        plan = tqdm(plan, desc=_("measuring"), unit=_("run"))
     runs = []
     for kind, count, repeat in plan:
         started = time.perf_counter()
@@ -210,7 +245,7 @@ def summarize(runs: Iterable[Run], baseline: str = "serial") -> list[Point]:
         groups.setdefault((run.executor, run.workers), []).append(run.seconds)
     base = [times for (kind, count), times in groups.items() if kind == baseline and count == 1]
     if not base:
-        raise ValueError(f"no {baseline!r} run with one worker to compare against")
+        raise ValueError(_("no {baseline!r} run with one worker to compare against").format(baseline=baseline))
     reference = statistics.median(base[0])
     return [
         Point(kind, count, statistics.median(times), reference / statistics.median(times), len(times))
@@ -231,7 +266,7 @@ def point_from(traced_run: TracedRun, reference_seconds: float) -> Point:
 
 def table(points: Iterable[Point]) -> str:
     """A Markdown table of points, for printing in a notebook or a README."""
-    lines = ["| executor | workers | median s | speed-up |", "|---|---:|---:|---:|"]
+    lines = [_("| executor | workers | median s | speed-up |"), "|---|---:|---:|---:|"]
     for p in sorted(points, key=lambda p: (KINDS.index(p.executor) if p.executor in KINDS else 99, p.workers)):
         lines.append(f"| {p.executor} | {p.workers} | {p.seconds:.3f} | {p.speedup:.2f}x |")
     return "\n".join(lines)
@@ -247,18 +282,72 @@ def pool_startup_seconds(
 ) -> float:
     """Median time to start a process pool, run ``task(arg)`` once per worker, and stop.
 
-    This is the fixed cost a process pool adds before any real work. A ``spawn``
-    worker is a fresh interpreter that imports the task's module (and all it
-    imports) first; a ``fork`` or ``forkserver`` worker is a copy of a process
-    that may have imported it already. ``task`` defaults to a sleep of ``arg`` s.
+    This is the fixed cost a process pool adds before any real work. Only a
+    ``fork`` worker is a copy of this process, with everything it has imported.
+    A ``spawn`` worker is a fresh interpreter that imports the task's module (and
+    all that imports) first. A ``forkserver`` worker is forked from a server that
+    is itself a fresh interpreter: it imports the main script, if there is one (a
+    notebook has none), and the modules named by
+    ``multiprocessing.set_forkserver_preload()``, nothing else; so unless the
+    task's module was preloaded, each worker imports it too, almost as slowly as
+    under ``spawn`` (:func:`startup_in_fresh_python` measures the difference).
+    ``task`` defaults to a sleep of ``arg`` s.
     """
     from helpers.workloads import wait_for
 
     task = task or wait_for
     times = []
-    for _ in range(repeats):
+    for _repeat in range(repeats):
         started = time.perf_counter()
         with make_executor("process", workers, start_method=start_method) as pool:
             list(pool.map(task, [arg] * workers))
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+_FRESH_PYTHON_SCRIPT = """
+import json, sys, time, multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from helpers.thumbnails import validate_sizes
+method, preload, workers, pools = json.loads(sys.argv[1])
+context = multiprocessing.get_context(method)
+if preload:
+    context.set_forkserver_preload(preload)
+times = []
+for _ in range(pools):
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        list(pool.map(validate_sizes, [[32]] * workers))
+    times.append(time.perf_counter() - started)
+print(json.dumps(times))
+"""
+
+
+def startup_in_fresh_python(
+    start_method: str = "forkserver",
+    *,
+    preload: Sequence[str] = (),
+    workers: int = 2,
+    pools: int = 3,
+    timeout: float = 120,
+) -> list[float]:
+    """Seconds to start ``pools`` process pools one after another, in a new Python.
+
+    Each pool's workers run one small task from :mod:`helpers.thumbnails`, so
+    each must have Pillow and ``helpers`` imported. A new Python is used because a
+    forkserver is started once per program, with the preload list of that moment:
+    a kernel whose server already runs cannot change it. With ``preload`` (the
+    modules to import in the server; forkserver only) later pools fork workers
+    that have them already. The first pool's time includes starting the server.
+    """
+    if preload and start_method != "forkserver":
+        raise ValueError(_("only the forkserver start method preloads modules"))
+    argument = json.dumps([start_method, list(preload), workers, pools])
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_PYTHON_SCRIPT, argument],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no error message"])[-1]
+        raise RuntimeError(_("the measuring Python failed: {error}").format(error=last))
+    return [float(t) for t in json.loads(done.stdout.strip().splitlines()[-1])]

@@ -1,25 +1,44 @@
-"""Responsiveness: slow work run in the kernel's main thread freezes the notebook.
+"""Lesson 00's responsiveness demo: slow work in the kernel's main thread freezes the notebook.
 
 A progress bar does the "work", and a Click-me button counts clicks. Started the
 blocking way, the work holds the kernel's main thread, so clicks wait in a queue
 until it ends. Started in a background thread, the kernel stays free and the count
-goes up while the bar moves. The logic is a plain class, so tests drive it without
-a browser; :meth:`ResponsivenessDemo.widget` only wires it to buttons.
+goes up while the bar moves. The lesson writes the function that starts that
+thread itself and hands it in (``start_thread``): the thread is what it teaches,
+the buttons and the bar are only the instrument. The logic is a plain class, so
+tests drive it without a browser; :meth:`ResponsivenessDemo.widget` only wires it
+to buttons.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
+
+from helpers.i18n import _
+
+StartThread = Callable[[Callable[[], None]], threading.Thread]
+
+
+def start_in_background(work: Callable[[], None]) -> threading.Thread:
+    """Run ``work`` in a new thread and return that thread, already started.
+
+    What the lesson writes in its own cell; the default when none is handed in.
+    """
+    worker = threading.Thread(target=work, name="background-work")
+    worker.start()
+    return worker
 
 
 class ResponsivenessDemo:
     """Slow work (``steps`` x ``delay`` seconds) that moves a progress bar."""
 
-    def __init__(self, steps: int = 30, delay: float = 0.1) -> None:
+    def __init__(self, steps: int = 30, delay: float = 0.1, *, start_thread: StartThread | None = None) -> None:
         if steps < 1 or delay < 0:
-            raise ValueError("steps must be at least 1 and delay not negative")
+            raise ValueError(_("steps must be at least 1 and delay not negative"))
+        self.start_thread = start_thread or start_in_background
         self.steps = steps
         self.delay = delay
         self.progress = 0
@@ -37,8 +56,10 @@ class ResponsivenessDemo:
         return self._busy.is_set()
 
     def work(self) -> None:
-        """The slow job itself: sleep a step at a time, reporting progress."""
+        """The slow job itself: sleep a step at a time, reporting progress from 0."""
         self._busy.set()
+        self.progress = 0
+        self._show()
         try:
             for step in range(1, self.steps + 1):
                 time.sleep(self.delay)
@@ -56,13 +77,12 @@ class ResponsivenessDemo:
         self.work()
 
     def start_background(self) -> threading.Thread | None:
-        """Do the work in a new thread and return at once (None if already busy)."""
+        """Do the work in a thread started by ``start_thread``; return at once (None if already busy)."""
         if self.busy:
             return None
         self.progress = 0
         self._busy.set()  # busy from now, not from when the thread gets going
-        self._worker = threading.Thread(target=self.work, name="background-work", daemon=False)
-        self._worker.start()
+        self._worker = self.start_thread(self.work)
         return self._worker
 
     def wait(self, timeout: float | None = 30) -> bool:
@@ -86,19 +106,19 @@ class ResponsivenessDemo:
             self._bar.value = self.progress
             self._bar.bar_style = "info" if self.busy else "success"
         if self._label is not None:
-            self._label.value = (
-                f"clicks counted: {self.clicks} (while work was running: {self.clicks_during_work})"
-            )
+            self._label.value = _("clicks counted: {clicks} (while work was running: {during})").format(
+                clicks=self.clicks, during=self.clicks_during_work)
 
     def widget(self) -> Any:
         """Buttons to start the work either way, a bar, and a Click-me counter."""
         import ipywidgets as w
 
-        self._bar = w.IntProgress(value=0, min=0, max=self.steps, description="work")
+        self._bar = w.IntProgress(value=0, min=0, max=self.steps, description=_("work"))
         self._label = w.Label()
-        blocking = w.Button(description="Start (blocking)", button_style="warning")
-        background = w.Button(description="Start (background thread)", button_style="primary")
-        clicker = w.Button(description="Click me", icon="hand-pointer")
+        blocking = w.Button(description=_("Start (blocking)"), button_style="warning")
+        background = w.Button(description=_("Start (background thread)"), button_style="primary",
+                              layout=w.Layout(width="auto"))
+        clicker = w.Button(description=_("Click me"), icon="hand-pointer")
         blocking.on_click(lambda _: self.run_blocking())
         background.on_click(lambda _: self.start_background())
         clicker.on_click(self.click)

@@ -12,17 +12,20 @@ and it is slower than calling Pillow's ``thumbnail()`` once per size, because th
 already uses draft mode.
 
 How it stays safe: a file it cannot read gives a one-line reason and the run goes
-on; every thumbnail is encoded in memory, then written to a temporary file and
-renamed into place, so a crash never leaves half a file; output names keep the
-source's folder and extension, so no two sources share an output and no source is
-overwritten.
+on; every thumbnail is encoded into a hidden temporary file and renamed into place
+only when all of a source's sizes are ready, so a crash never leaves half a file;
+output names keep the source's folder and extension, so no two sources share an
+output and no source is overwritten.
+
+How threads run it in parallel: Pillow releases the GIL while it decodes, resizes
+and encodes into a *file*. Encoding into memory (``io.BytesIO``) holds the GIL, so
+this module encodes each thumbnail straight into its temporary file.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import math
 import os
 import sys
@@ -31,11 +34,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from helpers.executors import EXECUTOR_KINDS, make_executor, map_unordered
+from helpers.i18n import _, ngettext
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 DEFAULT_SIZES = (32, 64, 128)
@@ -97,11 +101,11 @@ class RunReport:
         return sum(len(r.outputs) for r in self.results)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.results)} files, {self.written} thumbnails written, "
-            f"{len(self.failures)} failed, {self.seconds:.2f} s "
-            f"({self.executor}, {self.workers} worker{'s' if self.workers != 1 else ''})"
-        )
+        workers = ngettext("{n} worker", "{n} workers", self.workers).format(n=self.workers)
+        return _("{files} files, {written} thumbnails written, {failed} failed, {seconds:.2f} s "
+                 "({executor}, {workers})").format(
+            files=len(self.results), written=self.written, failed=len(self.failures), seconds=self.seconds,
+            executor=self.executor, workers=workers)
 
 
 # --- finding images and naming outputs ---------------------------------------------
@@ -155,10 +159,10 @@ def validate_sizes(sizes: Iterable[int]) -> tuple[int, ...]:
     """Sizes as a tuple, largest first, without repeats; each must be a positive int."""
     sizes = tuple(sizes)
     if not sizes:
-        raise ValueError("give at least one thumbnail size")
+        raise ValueError(_("give at least one thumbnail size"))
     for size in sizes:
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"thumbnail sizes must be positive whole numbers, not {size!r}")
+            raise ValueError(_("thumbnail sizes must be positive whole numbers, not {size!r}").format(size=size))
     return tuple(sorted(set(sizes), reverse=True))
 
 
@@ -207,8 +211,8 @@ def _refuse_bombs(im: Image.Image) -> None:
     width, height = im.size
     if limit is not None and width * height > limit:
         raise ThumbnailError(
-            f"too large: {width}x{height} = {width * height:,} pixels is over Pillow's "
-            f"limit of {limit:,} (a possible decompression bomb)"
+            _("too large: {width}x{height} = {pixels:,} pixels is over Pillow's limit of {limit:,} "
+              "(a possible decompression bomb)").format(width=width, height=height, pixels=width * height, limit=limit)
         )
 
 
@@ -279,47 +283,90 @@ def shrink_all(
     return thumbnails
 
 
-def encode_jpeg(im: Image.Image) -> bytes:
-    """The JPEG bytes of ``im``; no EXIF is kept, as the pixels are already upright."""
-    buffer = io.BytesIO()
-    im.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    return buffer.getvalue()
+def save_jpeg(im: Image.Image, file: BinaryIO) -> None:
+    """Encode ``im`` as a JPEG into an open file; no EXIF is kept, as the pixels are already upright.
+
+    Given a real file, Pillow's encoder writes to it directly and releases the GIL
+    while it works; given an ``io.BytesIO`` it would hold the GIL.
+    """
+    im.save(file, "JPEG", quality=JPEG_QUALITY)
+
+
+def write_temporary(write: Callable[[BinaryIO], None], dest: Path) -> Path:
+    """Call ``write`` on a new hidden file beside ``dest`` and return that file's path.
+
+    Beside ``dest``, so that renaming it into place stays within one file system,
+    where a rename is atomic. On any failure the temporary file is removed.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; thumbnails are ordinary files
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return tmp
 
 
 def write_atomically(data: bytes, dest: Path) -> None:
-    """Write ``data`` to ``dest`` so that ``dest`` is either complete or untouched.
-
-    The bytes go to a hidden temporary file in the same folder, which is then
-    renamed over ``dest``; a rename within one file system is atomic.
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    """Write ``data`` to ``dest`` so that ``dest`` is either complete or untouched."""
+    tmp = write_temporary(lambda f: f.write(data), dest)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; thumbnails are ordinary files
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
+
+
+def save_thumbnails(images: dict[int, Image.Image], targets: Sequence[tuple[int, Path]]) -> list[Path]:
+    """Write every size to its destination, all or nothing; return the paths written.
+
+    Every size is encoded into its own temporary file first; only when all are
+    ready are they renamed into place. If anything fails, the temporary files are
+    removed, and so are the sizes already renamed; a failure to write raises
+    ThumbnailError naming the file, any other error is raised as it is.
+    """
+    ready: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    dest = None
+    try:
+        for size, dest in targets:
+            image = images[size]
+            ready.append((write_temporary(lambda f, image=image: save_jpeg(image, f), dest), dest))
+        for tmp, dest in ready:
+            os.replace(tmp, dest)
+            placed.append(dest)
+    except BaseException as exc:
+        for path in [tmp for tmp, _ in ready] + placed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if isinstance(exc, OSError):  # a full disk, a read-only folder: say which file
+            reason = exc.strerror or exc
+            raise ThumbnailError(_("cannot write {dest}: {reason}").format(dest=dest, reason=reason)) from exc
+        raise
+    return placed
 
 
 def describe_error(path: Path, exc: BaseException) -> str:
     """One line a person can act on, for an exception raised while reading ``path``."""
     if isinstance(exc, Image.DecompressionBombError):
-        return f"too large: {exc} (a possible decompression bomb)".replace("\n", " ")
+        return _("too large: {error} (a possible decompression bomb)").format(error=exc).replace("\n", " ")
     if isinstance(exc, UnidentifiedImageError):
         with contextlib.suppress(OSError):
             if path.stat().st_size == 0:
-                return "empty file (0 bytes)"
-        return "not an image that Pillow can read"
+                return _("empty file (0 bytes)")
+        return _("not an image that Pillow can read")
     if isinstance(exc, OSError) and "truncated" in str(exc):
-        return "truncated: the file ends before the image data does"
+        return _("truncated: the file ends before the image data does")
     if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot read: {exc.strerror}"
-    text = " ".join(str(exc).split()) or "no details"
-    return f"damaged or unsupported image ({type(exc).__name__}: {text})"
+        return _("cannot read: {reason}").format(reason=exc.strerror)
+    text = " ".join(str(exc).split()) or _("no details")
+    return _("damaged or unsupported image ({error})").format(error=f"{type(exc).__name__}: {text}")
 
 
 # --- one file, many files ------------------------------------------------------------
@@ -336,22 +383,16 @@ def thumbnail_file(job: Job) -> ImageResult:
         sizes = [size for size, _ in job.targets]
         decoded = open_for_thumbnails(job.source, max(sizes))
         thumbnails = shrink_all(decoded.image, sizes, decoded.full_size)
-        # Encode everything before writing anything: a failure here writes nothing.
-        encoded = {size: encode_jpeg(thumbnails[size]) for size in sizes}
     except ThumbnailError as exc:
         return ImageResult(job.source, error=str(exc))
     except Exception as exc:
         return ImageResult(job.source, error=describe_error(job.source, exc))
-    written: list[Path] = []
-    for size, dest in job.targets:
-        try:
-            write_atomically(encoded[size], dest)
-        except OSError as exc:  # e.g. a full disk or a read-only folder
-            for done in written:
-                with contextlib.suppress(OSError):
-                    done.unlink()
-            return ImageResult(job.source, error=f"cannot write {dest}: {exc.strerror or exc}")
-        written.append(dest)
+    try:
+        written = save_thumbnails(thumbnails, job.targets)
+    except ThumbnailError as exc:
+        return ImageResult(job.source, error=str(exc))
+    except Exception as exc:  # an encoder failure: nothing was written
+        return ImageResult(job.source, error=describe_error(job.source, exc))
     return ImageResult(job.source, outputs=tuple(written))
 
 
@@ -359,7 +400,8 @@ def thumbnail_file_once_per_size(job: Job) -> ImageResult:
     """The straightforward way, for comparison: open and decode the file per size.
 
     Pillow's ``thumbnail()`` drafts the JPEG decode too, but at twice each size, and
-    it does so once per size; :func:`thumbnail_file` decodes once.
+    it does so once per size; :func:`thumbnail_file` decodes once. Both encode into
+    files the same way, so a timing compares only the decoding.
     """
     outputs = []
     try:
@@ -367,8 +409,7 @@ def thumbnail_file_once_per_size(job: Job) -> ImageResult:
             with Image.open(job.source) as im:
                 im = to_jpeg_mode(im)  # a no-op, keeping draft mode, for RGB and L
                 im.thumbnail((size, size), RESAMPLE)
-                write_atomically(encode_jpeg(ImageOps.exif_transpose(im)), dest)
-            outputs.append(dest)
+                outputs.extend(save_thumbnails({size: ImageOps.exif_transpose(im)}, [(size, dest)]))
     except Exception as exc:
         return ImageResult(job.source, tuple(outputs), describe_error(job.source, exc))
     return ImageResult(job.source, outputs=tuple(outputs))
@@ -400,7 +441,8 @@ def run_jobs(
     for job in jobs:
         clash = [dest for _, dest in job.targets if dest.resolve() in protected]
         if clash:
-            refused.append(ImageResult(job.source, error=f"refused: would overwrite the source image {clash[0]}"))
+            refused.append(ImageResult(job.source, error=_("refused: would overwrite the source image {path}").format(
+                path=clash[0])))
         else:
             runnable.append(job)
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helpers.i18n import _
+
 
 def report_errors(output: Any, work: Callable[[], None]) -> Callable[[Any], None]:
     """A button handler that runs ``work`` and prints any exception into ``output``."""
 
-    def handler(_: Any) -> None:
+    def handler(_event: Any) -> None:
         try:
             work()
         except Exception as exc:
             output.clear_output()
             with output:
-                print(f"failed: {type(exc).__name__}: {exc}")
+                print(_("failed: {error}").format(error=f"{type(exc).__name__}: {exc}"))
 
     return handler
 

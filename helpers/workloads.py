@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 
+from helpers.i18n import _
+
 
 def count_primes(limit: int) -> int:
     """How many primes are below ``limit``, by trial division in plain Python.
@@ -16,7 +18,7 @@ def count_primes(limit: int) -> int:
     Deliberately naive: every step is Python bytecode that holds the GIL.
     """
     if limit < 0:
-        raise ValueError(f"limit must not be negative, not {limit}")
+        raise ValueError(_("limit must not be negative, not {limit}").format(limit=limit))
     count = 0
     for n in range(2, limit):
         d = 2
@@ -35,6 +37,6 @@ def wait_for(seconds: float) -> float:
     Returns the seconds it waited, so results can be checked.
     """
     if seconds < 0:
-        raise ValueError(f"seconds must not be negative, not {seconds}")
+        raise ValueError(_("seconds must not be negative, not {seconds}").format(seconds=seconds))
     time.sleep(seconds)
     return seconds

@@ -70,3 +70,36 @@ def test_default_workers_is_the_usable_core_count():
 def test_map_unordered_yields_every_result_once():
     with make_executor("thread", 4) as pool:
         assert sorted(map_unordered(pool, count_primes, [10, 20, 30, 100])) == [4, 8, 10, 25]
+
+
+@pytest.mark.parametrize(
+    ("xoptions", "environ", "ignore_environment", "expected"),
+    [
+        ({}, {}, False, None),
+        ({}, {"PYTHON_CPU_COUNT": "3"}, False, 3),
+        ({"cpu_count": "5"}, {"PYTHON_CPU_COUNT": "3"}, False, 5),  # -X wins
+        ({"cpu_count": "default"}, {"PYTHON_CPU_COUNT": "3"}, False, None),  # even when it says default
+        ({}, {"PYTHON_CPU_COUNT": "default"}, False, None),
+        ({}, {"PYTHON_CPU_COUNT": "3"}, True, None),  # python -E ignores the variable
+        ({"cpu_count": "4"}, {}, True, 4),
+        ({}, {"PYTHON_CPU_COUNT": "0"}, False, None),
+        ({}, {"PYTHON_CPU_COUNT": "two"}, False, None),
+        ({"cpu_count": True}, {}, False, None),  # "-X cpu_count" without a value
+    ],
+)
+def test_cpu_count_override_follows_python_3_13s_rule(xoptions, environ, ignore_environment, expected):
+    from helpers.executors import cpu_count_override
+
+    assert cpu_count_override(xoptions, environ, ignore_environment=ignore_environment) == expected
+
+
+def test_a_python_started_with_python_cpu_count_counts_that_many_cores():
+    # Python 3.13+ reads the variable itself; on 3.11 and 3.12 cpu_count does.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHON_CPU_COUNT": "3"}
+    out = subprocess.run([sys.executable, "-c", "from helpers.executors import cpu_count; print(cpu_count())"],
+                         env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "3"

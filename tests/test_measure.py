@@ -90,3 +90,58 @@ def test_table_lists_points_in_executor_then_worker_order():
 def test_pool_startup_seconds_is_positive_and_leaves_no_process():
     assert pool_startup_seconds("spawn", workers=1, repeats=1) > 0
     assert multiprocessing.active_children() == []
+
+
+def test_map_traced_keeps_item_order_and_names_each_pools_workers():
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from helpers.identity import whoami
+    from helpers.measure import map_traced
+
+    here = map_traced(None, count_primes, [100, 10])
+    assert (here.executor, here.workers, here.results) == ("serial", 1, [25, 4])
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="w") as pool:
+        threads = map_traced(pool, whoami, [0.05] * 4)
+    assert (threads.executor, threads.workers) == ("thread", 2)
+    assert {span.thread for span in threads.spans} == {who.thread_name for who in threads.results}
+    assert [span.index for span in threads.spans] == [0, 1, 2, 3]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        processes = map_traced(pool, count_primes, [100, 10, 30])
+    assert (processes.executor, processes.workers, processes.results) == ("process", 2, [25, 4, 10])
+    assert all(span.start >= processes.origin for span in processes.spans)
+    assert multiprocessing.active_children() == []
+
+
+def test_forkserver_workers_start_with_what_the_server_preloaded():
+    # Behaviour, not timing: a preloaded server's workers find helpers.thumbnails
+    # already imported; without preloading, the server (started by `python -c`,
+    # which has no main script) imports nothing of the course.
+    import json
+    import subprocess
+    import sys
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver here")
+    script = (
+        "import json, sys, multiprocessing\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "context = multiprocessing.get_context('forkserver')\n"
+        "context.set_forkserver_preload(json.loads(sys.argv[1]))\n"
+        "with ProcessPoolExecutor(1, mp_context=context) as pool:\n"
+        "    print(pool.submit(eval, \"'helpers.thumbnails' in __import__('sys').modules\").result())\n"
+    )
+    seen = {}
+    for preload in ([], ["helpers.thumbnails"]):
+        out = subprocess.run([sys.executable, "-c", script, json.dumps(preload)], capture_output=True, text=True,
+                             timeout=120, check=True)
+        seen[bool(preload)] = out.stdout.strip()
+    assert seen == {False: "False", True: "True"}
+
+
+def test_startup_in_fresh_python_times_each_pool_and_refuses_preload_without_forkserver():
+    from helpers.measure import startup_in_fresh_python
+
+    times = startup_in_fresh_python("spawn", workers=1, pools=2)
+    assert len(times) == 2 and all(t > 0 for t in times)
+    with pytest.raises(ValueError, match="forkserver"):
+        startup_in_fresh_python("spawn", preload=["helpers.thumbnails"])

@@ -53,3 +53,19 @@ def test_widget_buttons_drive_the_same_logic():
 def test_bad_settings_are_refused(steps, delay):
     with pytest.raises(ValueError):
         ResponsivenessDemo(steps, delay)
+
+
+def test_the_lessons_own_thread_starter_is_what_the_background_button_uses():
+    started = []
+
+    def start_in_a_named_thread(work):
+        worker = threading.Thread(target=work, name="the-lessons-thread")
+        started.append(worker)
+        worker.start()
+        return worker
+
+    demo = ResponsivenessDemo(steps=3, delay=0.01, start_thread=start_in_a_named_thread)
+    box = demo.widget()
+    box.children[0].children[1].click()
+    assert demo.wait(timeout=5)
+    assert [t.name for t in started] == ["the-lessons-thread"] and demo.progress == 3

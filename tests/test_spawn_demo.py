@@ -16,7 +16,7 @@ def test_module_functions_work_under_every_start_method(method):
     assert unpickle_in_fresh_process(count_primes, method) == "ok: found helpers.workloads.count_primes"
 
 
-def test_a_function_the_worker_cannot_import_fails_with_cant_get_attribute(monkeypatch):
+def test_a_function_the_worker_cannot_import_fails_with_an_attribute_error(monkeypatch):
     # Make a function that claims to live in __main__, like one defined in a notebook.
     def shout(text):
         return text.upper()
@@ -27,7 +27,10 @@ def test_a_function_the_worker_cannot_import_fails_with_cant_get_attribute(monke
 
     monkeypatch.setattr(__main__, "shout", shout, raising=False)
     said = unpickle_in_fresh_process(shout, "spawn")
-    assert said.startswith("failed: AttributeError") and "Can't get attribute 'shout'" in said
+    # Python 3.11-3.13: "Can't get attribute 'shout' on <module '__main__' ...>";
+    # 3.14 and later: "module '__main__' has no attribute 'shout'".
+    assert said.startswith("failed: AttributeError") and "'shout'" in said
+    assert "Can't get attribute 'shout'" in said or "has no attribute 'shout'" in said
     assert try_in_pool(shout, "x", "spawn").startswith("failed: BrokenProcessPool")
     assert multiprocessing.active_children() == []
 
@@ -35,3 +38,13 @@ def test_a_function_the_worker_cannot_import_fails_with_cant_get_attribute(monke
 def test_one_line_flattens_messages():
     assert one_line(ValueError("a\n  b")) == "ValueError: a b"
     assert one_line(KeyError()) == "KeyError"
+
+
+def test_the_main_guard_is_what_lets_a_spawned_child_import_the_script():
+    from helpers.spawn_demo import run_spawn_script, spawn_script_source
+
+    assert 'if __name__ == "__main__":' in spawn_script_source(True)
+    assert "__main__" not in spawn_script_source(False)
+    assert run_spawn_script(True) == "the child said: the child ran work()"
+    unguarded = run_spawn_script(False)
+    assert unguarded.startswith("the child failed: RuntimeError:") and "bootstrapping phase" in unguarded

@@ -481,32 +481,69 @@ def test_missing_source_gives_an_error_not_an_exception(tmp_path):
 def test_write_failure_is_not_reported_as_a_read_failure(tmp_path, monkeypatch):
     source = save(Image.new("RGB", (50, 50)), tmp_path / "ok.png")
 
-    def disk_full(data, dest):
+    def disk_full(write, dest):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dest))
 
-    monkeypatch.setattr(thumbnails, "write_atomically", disk_full)
-    result = thumbnail_file(one_job(source, tmp_path / "out"))
+    monkeypatch.setattr(thumbnails, "write_temporary", disk_full)
+    out = tmp_path / "out"
+    result = thumbnail_file(one_job(source, out))
     assert not result.ok
-    assert os.strerror(errno.ENOSPC) in result.error
+    assert os.strerror(errno.ENOSPC) in result.error and str(out) in result.error
     assert "cannot read" not in result.error
 
 
-def test_a_failed_job_reports_exactly_the_files_it_left(tmp_path, monkeypatch):
+def test_a_size_that_cannot_be_written_leaves_no_size_of_that_source(tmp_path, monkeypatch):
     source = save(Image.new("RGB", (50, 50)), tmp_path / "ok.png")
-    real_write = thumbnails.write_atomically
+    real_write = thumbnails.write_temporary
     calls = []
 
-    def fail_second(data, dest):
+    def fail_second(write, dest):
         calls.append(dest)
         if len(calls) == 2:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_write(data, dest)
+        return real_write(write, dest)
 
-    monkeypatch.setattr(thumbnails, "write_atomically", fail_second)
+    monkeypatch.setattr(thumbnails, "write_temporary", fail_second)
     out = tmp_path / "out"
     result = thumbnail_file(one_job(source, out, [32, 16]))
-    assert not result.ok
-    assert files_below(out) == sorted(result.outputs)
+    assert not result.ok and result.outputs == ()
+    assert files_below(out) == [] and hidden_below(out) == []
+
+
+def test_a_rename_that_fails_takes_back_the_sizes_already_in_place(tmp_path, monkeypatch):
+    source = save(Image.new("RGB", (50, 50)), tmp_path / "ok.png")
+    real_replace = os.replace
+    calls = []
+
+    def fail_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "simulated failure")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(thumbnails.os, "replace", fail_second)
+    out = tmp_path / "out"
+    result = thumbnail_file(one_job(source, out, [32, 16]))
+    assert not result.ok and "simulated failure" in result.error
+    assert files_below(out) == [] and hidden_below(out) == []
+
+
+def test_thumbnails_are_encoded_into_a_real_file_so_pillow_releases_the_gil(tmp_path, monkeypatch):
+    # Pillow's encoder releases the GIL only when it can write to a file descriptor
+    # (ImageFile._save: encode_to_file); into an io.BytesIO it holds the GIL.
+    from PIL import ImageFile
+
+    source = save(Image.new("RGB", (50, 50)), tmp_path / "ok.png")
+    targets = []
+    real_encode_tile = ImageFile._encode_tile
+
+    def spy(im, fp, tile, bufsize, fh, exc=None):
+        targets.append(fh)
+        return real_encode_tile(im, fp, tile, bufsize, fh, exc)
+
+    monkeypatch.setattr(ImageFile, "_encode_tile", spy)
+    assert thumbnail_file(one_job(source, tmp_path / "out", [32, 16])).ok
+    assert len(targets) == 2 and all(isinstance(fh, int) for fh in targets)
 
 
 # --- many files, every executor -------------------------------------------------------
