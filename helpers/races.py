@@ -157,7 +157,7 @@ def key_steps(fn: Callable[..., object]) -> str:
     lines = out.getvalue().splitlines()
     body = next((i for i, line in enumerate(lines) if "FOR_ITER" in line), 0)  # skip range(...)
     wanted = ("LOAD_ATTR", "STORE_ATTR", "BINARY_OP", "INPLACE_ADD", "CALL", "JUMP_BACKWARD")
-    mark = "    <- " + _("a thread switch can happen here")
+    mark = "    <- " + _("check point: with the GIL, a switch can happen here")
     shown = []
     for line in lines[body:]:
         if any(w in line for w in wanted) and "PRECALL" not in line and "CALL_INTRINSIC" not in line:
