@@ -232,20 +232,43 @@ def run(name: str, *args: str, timeout: float = 30) -> Finished:
     return Finished(name, done.stdout, done.stderr, done.returncode, time.perf_counter() - started)
 
 
+def _collect(stream: Any, lines: list[str], ready: threading.Event | None = None) -> None:
+    """Read a pipe to its end; set ``ready`` when the program says it is ready."""
+    for line in stream:
+        lines.append(line)
+        found = LINE.match(line)
+        if ready is not None and found and found["actor"] == "main" and found["message"] == _("ready"):
+            ready.set()
+
+
 def run_and_signal(name: str, *args: str, after: float, sig: int = signal.SIGINT, timeout: float = 30) -> Finished:
-    """Start a scenario, send it ``sig`` after ``after`` seconds, and wait for it to end."""
+    """Start a scenario, send it ``sig`` ``after`` seconds after it says "ready", and wait for it to end.
+
+    Waiting for "ready" (printed once its signal handlers are in place) means the
+    signal never arrives before the program can handle it, however slowly Python
+    starts on a busy machine.
+    """
     started = time.perf_counter()
+    out: list[str] = []
+    err: list[str] = []
+    ready = threading.Event()
     with subprocess.Popen(command(name, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        readers = [threading.Thread(target=_collect, args=(proc.stdout, out, ready), name="stdout-reader"),
+                   threading.Thread(target=_collect, args=(proc.stderr, err), name="stderr-reader")]
+        for reader in readers:
+            reader.start()
+        if ready.wait(timeout):
+            time.sleep(after)
+            if proc.poll() is None:
+                proc.send_signal(sig)
         try:
-            stdout, stderr = proc.communicate(timeout=after)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.send_signal(sig)
-            try:
-                stdout, stderr = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                stdout, stderr = proc.communicate()
-    return Finished(name, stdout, stderr, proc.returncode, time.perf_counter() - started)
+            proc.kill()
+            proc.wait()
+        for reader in readers:
+            reader.join(timeout=5)  # the pipes close when the program ends
+    return Finished(name, "".join(out), "".join(err), proc.returncode, time.perf_counter() - started)
 
 
 def is_running(pid: int) -> bool | None:
