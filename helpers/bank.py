@@ -53,7 +53,7 @@ def run_deposits(deposit_together: DepositTogether, account: Any, threads: int, 
     traced with), the run's spans are kept with the result.
     """
     if threads < 1 or deposits_per_thread < 1:
-        raise ValueError("threads and deposits_per_thread must be at least 1")
+        raise ValueError(_("threads and deposits_per_thread must be at least 1"))
     before = account.balance
     if recorder is not None:
         recorder.restart()

@@ -221,7 +221,7 @@ class Finished:
 
 def command(name: str, *args: str) -> list[str]:
     if name not in SCENARIOS:
-        raise ValueError(f"no scenario {name!r}; choose from {', '.join(SCENARIOS)}")
+        raise ValueError(_("no scenario {name!r}; choose from {names}").format(name=name, names=", ".join(SCENARIOS)))
     return [sys.executable, "-m", "helpers.daemon_demos", name, *args]
 
 
@@ -301,7 +301,7 @@ def source(name: str) -> str:
     import inspect
 
     if name not in SCENARIOS:
-        raise ValueError(f"no scenario {name!r}; choose from {', '.join(SCENARIOS)}")
+        raise ValueError(_("no scenario {name!r}; choose from {names}").format(name=name, names=", ".join(SCENARIOS)))
     parts = [*HELPERS.get(name, ()), SCENARIOS[name]]
     return "\n\n".join(inspect.getsource(part) for part in parts)
 
@@ -352,7 +352,8 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in SCENARIOS:
-        print(f"usage: python -m helpers.daemon_demos {{{','.join(SCENARIOS)}}} [ARGS]", file=sys.stderr)
+        print(_("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS)),
+              file=sys.stderr)
         return 2
     # atexit hooks run after Python has waited for non-daemon threads and before it
     # abandons daemon threads: the moment "the program exits" in every timeline.

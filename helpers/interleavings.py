@@ -70,7 +70,8 @@ def run(order: Sequence[str], start: int = 0) -> Schedule:
     order = tuple(order)
     names = sorted(set(order), key=THREADS.index)
     if any(order.count(name) != len(STEPS) for name in names) or not set(order) <= set(THREADS):
-        raise ValueError(f"each of {', '.join(THREADS)} must take exactly {len(STEPS)} steps, not {order!r}")
+        raise ValueError(_("each of {threads} must take exactly {steps} steps, not {order!r}").format(
+            threads=", ".join(THREADS), steps=len(STEPS), order=order))
     counter, done = start, dict.fromkeys(THREADS, 0)
     registers: dict[str, int | None] = dict.fromkeys(THREADS)
     steps = []
@@ -135,7 +136,8 @@ def interpreter(key: str) -> Interpreter:
     for candidate in INTERPRETERS:
         if candidate.key == key:
             return candidate
-    raise ValueError(f"no interpreter {key!r}; choose from {', '.join(i.key for i in INTERPRETERS)}")
+    raise ValueError(_("no interpreter {key!r}; choose from {keys}").format(
+        key=key, keys=", ".join(i.key for i in INTERPRETERS)))
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ class InterleavingExplorer:
 
     def select(self, index: int) -> None:
         if not 0 <= index < len(self.schedules):
-            raise ValueError(f"order must be between 1 and {len(self.schedules)}")
+            raise ValueError(_("order must be between 1 and {last}").format(last=len(self.schedules)))
         self.index, self.shown = index, 0
 
     def step_to(self, shown: int) -> None:

@@ -114,7 +114,7 @@ def race(add: Callable[[Counter, int], None], threads: int = 4, times: int = 100
     effect on a free-threaded build). An exception in ``add`` is raised here.
     """
     if threads < 1 or times < 0:
-        raise ValueError("threads must be at least 1 and times not negative")
+        raise ValueError(_("threads must be at least 1 and times not negative"))
     counter, start_line, errors = Counter(), threading.Barrier(threads), []
 
     def worker() -> None:
@@ -137,7 +137,7 @@ def race(add: Callable[[Counter, int], None], threads: int = 4, times: int = 100
     finally:
         sys.setswitchinterval(previous)
     if any(thread.is_alive() for thread in workers):
-        raise TimeoutError(f"the threads did not finish within {timeout:g} s")
+        raise TimeoutError(_("the threads did not finish within {timeout:g} s").format(timeout=timeout))
     if errors:
         raise errors[0]
     return RaceResult(getattr(add, "__name__", "add"), threads, threads * times, counter.value)

@@ -179,7 +179,7 @@ def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
     a, b, c, d = _audited_accounts(ledger, "abcd")
     pairs = [(a, b), (b, a), (a, b), (c, d)]
     start_line = threading.Barrier(len(pairs))
-    problems: list[str] = []
+    problems: list[tuple[bool, str]] = []  # (a deadlock?, what happened)
     calls = itertools.count()
 
     def clerk(source: Any, target: Any) -> None:
@@ -189,9 +189,9 @@ def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
                 ledger.current.call = next(calls)
                 fn(source, target, 1)
         except DeadlockSuspected as exc:
-            problems.append(f"deadlock: {exc}")
+            problems.append((True, str(exc)))
         except Exception as exc:
-            problems.append(f"{type(exc).__name__}: {exc}")
+            problems.append((False, f"{type(exc).__name__}: {exc}"))
         finally:
             ledger.current.call = -1
 
@@ -205,11 +205,12 @@ def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
     if any(clerk_thread.is_alive() for clerk_thread in clerks):
         return verdict(False, "", _("the transfers did not finish in 60 s."))
     if problems:
-        if problems[0].startswith("deadlock"):
-            return verdict(False, "", _("{problem}. Two clerks each held one account's lock and waited for the "
-                                        "other's: take the two locks in the same order every time (say, by "
-                                        "account name).").format(problem=problems[0]))
-        return verdict(False, "", _("your transfer raised {problem}").format(problem=problems[0]))
+        deadlock, problem = problems[0]
+        if deadlock:
+            return verdict(False, "", _("deadlock: {problem}. Two clerks each held one account's lock and waited "
+                                        "for the other's: take the two locks in the same order every time (say, "
+                                        "by account name).").format(problem=problem))
+        return verdict(False, "", _("your transfer raised {problem}").format(problem=problem))
     expected = {"a": 1000 - rounds, "b": 1000 + rounds, "c": 1000 - rounds, "d": 1000 + rounds}
     found = {acc.name: acc._balance for acc in (a, b, c, d)}
     if found != expected:
