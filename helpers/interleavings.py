@@ -214,18 +214,23 @@ def schedule_table(schedule: Schedule, shown: int, chosen: Interpreter | None = 
     head = "".join(f"<th>{html.escape(h)}</th>" for h in (
         "#", _("thread {name}").format(name="A"), _("thread {name}").format(name="B"), _("counter")))
     rows = []
+    upcoming = {"read": _("will read"), "add": _("will add 1"), "write": _("will write")}
     for index, step in enumerate(schedule.steps):
         done = index < shown
         cells = [str(index + 1)]
         for thread in THREADS:
-            text = html.escape(_describe_step(step)) if step.thread == thread else ""
+            text = ""
+            if step.thread == thread:  # values only once the step is done: no spoilers
+                text = html.escape(_describe_step(step) if done else upcoming[step.action])
             colour = COLOURS[thread] if step.thread == thread else "inherit"
             cells.append(f'<span style="color:{colour}">{text}</span>')
         cells.append(str(step.counter) if done else "")
-        style = "" if done else "opacity:0.35;"
+        style = "" if done else "opacity:0.4;"
         if index == shown:
             style += "outline:2px solid #888;"
-        rows.append(f'<tr style="{style}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(f'<tr style="{style}">' + "".join(f'<td style="padding:2px 14px">{c}</td>' for c in cells)
+                    + "</tr>")
+    head = head.replace("<th>", '<th style="padding:2px 14px;text-align:left">')
     return (f'<table style="border-collapse:collapse;font-family:monospace"><tr>{head}</tr>'
             + "".join(rows) + "</table>")
 

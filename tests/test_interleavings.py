@@ -81,8 +81,9 @@ def test_the_explorer_steps_through_orders_and_wraps_around():
 def test_the_table_marks_the_steps_done_and_the_next_one():
     table = schedule_table(run("ABABAB"), 2)
     assert table.count("<tr") == 7  # a header and six steps
-    assert table.count("opacity:0.35") == 4 and table.count("outline") == 1
+    assert table.count("opacity:0.4") == 4 and table.count("outline") == 1
     assert "reads counter: 0" in table
+    assert "writes" not in table and "will write" in table  # no value shown before its step is done
 
 
 def test_the_widget_moves_with_its_button_and_sliders():
