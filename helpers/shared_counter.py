@@ -103,7 +103,9 @@ def plot_sharing_costs(counts: list[SharedCount], ax: Any = None) -> Any:
     ax.bar_label(bars, labels, padding=3, fontsize=8)
     ax.set_xscale("log")
     ax.set_xlim(min([*values, 1.0]) / 3, max([*values, 1.0]) * 8)  # room for the labels right of the bars
-    ax.set_xlabel(_("microseconds per update (log scale); red: updates were lost"))
+    lost_any = any(c.lost for c in counts)
+    ax.set_xlabel(_("microseconds per update (log scale); red: updates were lost") if lost_any
+                  else _("microseconds per update (log scale)"))
     ax.invert_yaxis()
     ax.set_title(_("Sharing a counter between processes"))
     return ax
