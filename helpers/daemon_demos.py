@@ -3,7 +3,10 @@
 A notebook's kernel never exits, so "what happens at exit" cannot be shown
 inside it. Each scenario here is a complete program: the lesson runs it with
 ``python -m helpers.daemon_demos NAME [START_METHOD]`` in a subprocess, shows
-its source and what it printed, and draws a timeline from the printed lines.
+its source (highlighted, with :func:`show`) and what it printed, and draws a
+timeline from the printed lines. They live in a module because they must run
+as programs of their own, and because a child process started with ``spawn``
+or ``forkserver`` must be able to import its target.
 
 Every line a scenario prints is ``SECONDS ACTOR MESSAGE``, seconds since the
 program started, so the output can be parsed and plotted. Every scenario ends by
@@ -25,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.i18n import _
+
 T0 = time.perf_counter()  # each process, on import: spawned children restart the clock
 LINE = re.compile(r"^\s*(?P<t>\d+\.\d+)\s+(?P<actor>\S+)\s+(?P<message>.*)$")
 
@@ -44,17 +49,17 @@ def say(actor: str, message: str, t0: float | None = None) -> None:
 # --- the scenarios ------------------------------------------------------------------
 
 
-def non_daemon_thread(_: list[str]) -> None:
+def non_daemon_thread(argv: list[str]) -> None:
     """A non-daemon thread keeps the program alive after the main thread is done."""
 
     def work() -> None:
         for tick in range(1, 6):
             time.sleep(0.2)
-            say("worker", f"tick {tick}")
-        say("worker", "finished")
+            say("worker", _("tick {n}").format(n=tick))
+        say("worker", _("finished"))
 
     threading.Thread(target=work, name="worker", daemon=False).start()
-    say("main", "main thread done; the program waits for the worker")
+    say("main", _("main thread done; the program waits for the worker"))
 
 
 def daemon_thread(argv: list[str]) -> None:
@@ -64,7 +69,7 @@ def daemon_thread(argv: list[str]) -> None:
     def write_report() -> None:
         with path.open("w") as report:
             for line in range(1, 11):
-                say("writer", f"started line {line}")
+                say("writer", _("started line {n}").format(n=line))
                 report.write(f"line {line}: half written... ")
                 report.flush()
                 time.sleep(0.1)
@@ -73,45 +78,57 @@ def daemon_thread(argv: list[str]) -> None:
 
     threading.Thread(target=write_report, name="writer", daemon=True).start()
     time.sleep(0.35)
-    say("main", "main thread done; the daemon is not waited for")
+    say("main", _("main thread done; the daemon is not waited for"))
 
 
-def _tick_forever(t0: float) -> None:
+def _tick_forever(t0: float, ticking: Any) -> None:
     """A daemonic child's loop: it would never end on its own."""
     tick = 0
     while True:
         tick += 1
-        say("child", f"tick {tick}", t0)
+        say("child", _("tick {n}").format(n=tick), t0)
+        ticking.set()  # tell the parent the child is running
         time.sleep(0.1)
 
 
 def daemon_process(argv: list[str]) -> None:
     """A daemon child process is terminated when its parent exits."""
     context = multiprocessing.get_context(argv[0] if argv else None)
-    child = context.Process(target=_tick_forever, args=(T0,), name="ticker", daemon=True)
+    ticking = context.Event()
+    child = context.Process(target=_tick_forever, args=(T0, ticking), name="ticker", daemon=True)
     child.start()
-    say("main", f"started daemon child pid {child.pid}")
-    time.sleep(0.45)
-    say("main", "parent exits; multiprocessing terminates its daemon children")
+    say("main", _("started daemon child pid {pid}").format(pid=child.pid))
+    ticking.wait(timeout=30)  # a child started with spawn takes a moment to import its target
+    time.sleep(0.4)
+    say("main", _("parent leaves; multiprocessing will terminate its daemon child"))
 
 
-def _try_to_have_children(t0: float, start_method: str | None) -> None:
-    context = multiprocessing.get_context(start_method)
+def try_to_start_a_child() -> str:
+    """Start a short-lived process and join it, or say why that was refused.
+
+    In a daemonic process ``multiprocessing`` refuses with an AssertionError (an
+    ``assert`` in ``Process.start``: ``python -O``, which strips asserts, skips the check).
+    """
     try:
-        context.Process(target=time.sleep, args=(0,)).start()
-        say("child", "started a grandchild")
+        grandchild = multiprocessing.Process(target=time.sleep, args=(0,))
+        grandchild.start()
     except AssertionError as exc:
-        say("child", f"refused: AssertionError: {exc}", t0)
+        return _("refused: AssertionError: {message}").format(message=exc)
+    grandchild.join(timeout=20)
+    return _("started a child process of its own and joined it")
+
+
+def _child_tries(t0: float) -> None:
+    say("child", try_to_start_a_child(), t0)  # the refusal is caught: the child then ends normally
 
 
 def daemon_no_children(argv: list[str]) -> None:
     """A daemonic process may not start processes of its own."""
-    start_method = argv[0] if argv else None
-    context = multiprocessing.get_context(start_method)
-    child = context.Process(target=_try_to_have_children, args=(T0, start_method), daemon=True)
+    context = multiprocessing.get_context(argv[0] if argv else None)
+    child = context.Process(target=_child_tries, args=(T0,), name="child", daemon=True)
     child.start()
     child.join(timeout=20)
-    say("main", f"child exited with code {child.exitcode}")
+    say("main", _("child exited with code {code}").format(code=child.exitcode))
 
 
 def ping_pong(argv: list[str]) -> None:
@@ -127,7 +144,7 @@ def ping_pong(argv: list[str]) -> None:
     stop = threading.Event()
     turn = {"ping": threading.Event(), "pong": threading.Event()}
     turn["ping"].set()
-    stopped_by = ["time limit"]
+    stopped_by = [_("time limit")]
 
     def player(me: str, other: str) -> None:
         while not stop.is_set():
@@ -138,7 +155,7 @@ def ping_pong(argv: list[str]) -> None:
                 say(me, me.capitalize() + "!")
                 time.sleep(0.1)
                 turn[other].set()
-        say(me, "stopping")
+        say(me, _("stopping"))
 
     def on_signal(signum: int, _frame: Any) -> None:
         stopped_by[0] = signal.Signals(signum).name
@@ -146,18 +163,18 @@ def ping_pong(argv: list[str]) -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    atexit.register(lambda: say("main", f"atexit: clean exit after {stopped_by[0]}"))
+    atexit.register(lambda: say("main", _("atexit: clean exit after {cause}").format(cause=stopped_by[0])))
     players = [threading.Thread(target=player, args=(a, b), name=a) for a, b in (("ping", "pong"), ("pong", "ping"))]
     for p in players:
         p.start()
-    say("main", "ready")
+    say("main", _("ready"))
     deadline = time.monotonic() + duration
     while not stop.is_set() and time.monotonic() < deadline:
         stop.wait(0.1)  # short waits: on Windows before 3.14, Ctrl+C cannot interrupt a long one
     stop.set()
     for p in players:
         p.join(timeout=2)
-    say("main", "all players joined" if not any(p.is_alive() for p in players) else "a player did not stop")
+    say("main", _("all players joined") if not any(p.is_alive() for p in players) else _("a player did not stop"))
 
 
 SCENARIOS: dict[str, Callable[[list[str]], None]] = {
@@ -198,13 +215,13 @@ class Finished:
         lines = [self.stdout.rstrip()]
         if self.stderr.strip():
             lines.append("[stderr] " + self.stderr.strip())
-        lines.append(f"[exit code {self.returncode} after {self.seconds:.2f} s]")
+        lines.append(_("[exit code {code}]").format(code=self.returncode))
         return "\n".join(line for line in lines if line)
 
 
 def command(name: str, *args: str) -> list[str]:
     if name not in SCENARIOS:
-        raise ValueError(f"no scenario {name!r}; choose from {', '.join(SCENARIOS)}")
+        raise ValueError(_("no scenario {name!r}; choose from {names}").format(name=name, names=", ".join(SCENARIOS)))
     return [sys.executable, "-m", "helpers.daemon_demos", name, *args]
 
 
@@ -215,20 +232,43 @@ def run(name: str, *args: str, timeout: float = 30) -> Finished:
     return Finished(name, done.stdout, done.stderr, done.returncode, time.perf_counter() - started)
 
 
+def _collect(stream: Any, lines: list[str], ready: threading.Event | None = None) -> None:
+    """Read a pipe to its end; set ``ready`` when the program says it is ready."""
+    for line in stream:
+        lines.append(line)
+        found = LINE.match(line)
+        if ready is not None and found and found["actor"] == "main" and found["message"] == _("ready"):
+            ready.set()
+
+
 def run_and_signal(name: str, *args: str, after: float, sig: int = signal.SIGINT, timeout: float = 30) -> Finished:
-    """Start a scenario, send it ``sig`` after ``after`` seconds, and wait for it to end."""
+    """Start a scenario, send it ``sig`` ``after`` seconds after it says "ready", and wait for it to end.
+
+    Waiting for "ready" (printed once its signal handlers are in place) means the
+    signal never arrives before the program can handle it, however slowly Python
+    starts on a busy machine.
+    """
     started = time.perf_counter()
+    out: list[str] = []
+    err: list[str] = []
+    ready = threading.Event()
     with subprocess.Popen(command(name, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        readers = [threading.Thread(target=_collect, args=(proc.stdout, out, ready), name="stdout-reader"),
+                   threading.Thread(target=_collect, args=(proc.stderr, err), name="stderr-reader")]
+        for reader in readers:
+            reader.start()
+        if ready.wait(timeout):
+            time.sleep(after)
+            if proc.poll() is None:
+                proc.send_signal(sig)
         try:
-            stdout, stderr = proc.communicate(timeout=after)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.send_signal(sig)
-            try:
-                stdout, stderr = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                stdout, stderr = proc.communicate()
-    return Finished(name, stdout, stderr, proc.returncode, time.perf_counter() - started)
+            proc.kill()
+            proc.wait()
+        for reader in readers:
+            reader.join(timeout=5)  # the pipes close when the program ends
+    return Finished(name, "".join(out), "".join(err), proc.returncode, time.perf_counter() - started)
 
 
 def is_running(pid: int) -> bool | None:
@@ -250,47 +290,74 @@ def is_running(pid: int) -> bool | None:
     return True
 
 
+HELPERS: dict[str, tuple[Callable[..., Any], ...]] = {  # functions a scenario runs besides itself
+    "daemon-process": (_tick_forever,),
+    "daemon-no-children": (try_to_start_a_child, _child_tries),
+}
+
+
 def source(name: str) -> str:
-    """The source of a scenario, for the lesson to show before running it."""
+    """The source of a scenario and of the functions it runs, for the lesson to show before running it."""
     import inspect
 
-    return inspect.getsource(SCENARIOS[name])
+    if name not in SCENARIOS:
+        raise ValueError(_("no scenario {name!r}; choose from {names}").format(name=name, names=", ".join(SCENARIOS)))
+    parts = [*HELPERS.get(name, ()), SCENARIOS[name]]
+    return "\n\n".join(inspect.getsource(part) for part in parts)
+
+
+def show(name: str) -> Any:
+    """A scenario's source, highlighted in a notebook (``IPython.display.Code``)."""
+    from IPython.display import Code
+
+    return Code(source(name), language="python")
 
 
 def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None) -> Any:
-    """One row per actor, a dot per line it printed; a red line where the program ended."""
+    """One row per actor, a dot per line it printed, its last words beside the last dot; a red line at the exit.
+
+    A label near the right edge is written leftwards from its dot, so no text runs past the figure.
+    """
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     events = [e for e in finished.events if e.actor != "python"]
     exits = [e.seconds for e in finished.events if e.actor == "python"]
     actors = list(dict.fromkeys(e.actor for e in events))
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.9 + 0.55 * max(2, len(actors))), constrained_layout=True)
+        _fig, ax = plt.subplots(figsize=(9, 1.1 + 0.6 * max(2, len(actors))), constrained_layout=True)
+    end = max([e.seconds for e in events] + exits + [0.1])
+    right = end * 1.08
     for row, actor in enumerate(actors):
         mine = [e for e in events if e.actor == actor]
         ax.scatter([e.seconds for e in mine], [row] * len(mine), s=40, zorder=3)
-        ax.annotate(mine[-1].message, (mine[-1].seconds, row), xytext=(6, 7), textcoords="offset points", fontsize=8)
-    end = max([e.seconds for e in events] + exits + [0.1])
+        last = mine[-1]
+        leftwards = last.seconds > 0.45 * right
+        ax.annotate(textwrap.fill(last.message, 48), (last.seconds, row), xytext=(-6 if leftwards else 6, 7),
+                    textcoords="offset points", fontsize=8, ha="right" if leftwards else "left", va="bottom")
     if exits:
-        ax.axvline(exits[0], color="tab:red", linestyle="--", label=f"program exits ({exits[0]:.2f} s)")
+        ax.axvline(exits[0], color="tab:red", linestyle="--",
+                   label=_("program exits ({seconds:.2f} s)").format(seconds=exits[0]))
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_xlim(0, end * 1.45)  # room for the last messages
+    ax.set_xlim(0, right)
     ax.set_yticks(range(len(actors)), actors)
-    ax.set_ylim(-0.6, len(actors) - 0.4)
+    ax.set_ylim(-0.7, len(actors) - 0.3)
     ax.invert_yaxis()
-    ax.set_xlabel("seconds since the program started")
-    ax.set_title(title or f"{finished.name}: exit code {finished.returncode}")
+    ax.set_xlabel(_("seconds since the program started"))
+    ax.set_title(title or _("{name}: exit code {code}").format(name=finished.name, code=finished.returncode))
     ax.grid(axis="x", alpha=0.3)
     return ax
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in SCENARIOS:
-        print(f"usage: python -m helpers.daemon_demos {{{','.join(SCENARIOS)}}} [ARGS]", file=sys.stderr)
+        print(_("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS)),
+              file=sys.stderr)
         return 2
     # atexit hooks run after Python has waited for non-daemon threads and before it
     # abandons daemon threads: the moment "the program exits" in every timeline.
-    atexit.register(say, "python", "program exits")
+    atexit.register(lambda: say("python", _("program exits")))
     SCENARIOS[argv[0]](argv[1:])
     return 0
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from helpers.i18n import _
+
 
 class DeadlockSuspected(RuntimeError):
     """A thread waited longer than any correct program here would."""
@@ -23,7 +25,7 @@ class TimeoutLock:
 
     def __init__(self, name: str = "lock", timeout: float = 2.0) -> None:
         if timeout <= 0:
-            raise ValueError(f"timeout must be positive, not {timeout}")
+            raise ValueError(_("timeout must be positive, not {timeout}").format(timeout=timeout))
         self.name = name
         self.timeout = timeout
         self._lock = threading.Lock()
@@ -33,10 +35,8 @@ class TimeoutLock:
         """Like ``Lock.acquire``; a plain blocking call waits at most ``self.timeout``."""
         if blocking and timeout == -1:
             if not self._lock.acquire(timeout=self.timeout):
-                raise DeadlockSuspected(
-                    f"{threading.current_thread().name} waited {self.timeout:g} s for {self.name}, "
-                    f"held by {self.owner}"
-                )
+                raise DeadlockSuspected(_("{thread} waited {seconds:g} s for {lock}, held by {owner}").format(
+                    thread=threading.current_thread().name, seconds=self.timeout, lock=self.name, owner=self.owner))
         elif not self._lock.acquire(blocking, timeout):
             return False
         self.owner = threading.current_thread().name

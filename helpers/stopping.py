@@ -1,37 +1,68 @@
-"""Stopping a worker thread cleanly: ask it with an Event, then join with a timeout.
+"""Lesson 03's picture of stopping a worker: when it ticked, when it was asked, when it ended.
 
-Python cannot kill a thread from outside. A long-running worker must therefore
-check, regularly, whether it has been asked to stop. ``Event.wait(interval)`` is
-the idiom: it sleeps like ``time.sleep`` but wakes at once when the event is set.
+The lesson writes the workers and the code that stops them (an ``Event``,
+``join`` with a timeout); it records a :class:`StopRun` and this module draws it.
 """
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpers.i18n import _, ngettext
 
 
-def tick_until(stop: threading.Event, ticks: list[float], interval: float = 0.05) -> None:
-    """Note the time every ``interval`` seconds until ``stop`` is set."""
-    while not stop.is_set():
-        ticks.append(time.perf_counter())
-        stop.wait(interval)  # a sleep that ends early when asked to stop
+@dataclass(frozen=True)
+class StopRun:
+    """One worker's run: perf_counter readings of its start, its ticks, the stop request and its end."""
+
+    name: str
+    started: float
+    ticks: Sequence[float]
+    asked: float
+    ended: float
+    still_running: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def delay(self) -> float:
+        """Seconds from the stop request to the worker's end (as far as join could tell)."""
+        return self.ended - self.asked
+
+    def __str__(self) -> str:
+        if self.still_running:
+            return _("{name}: still running {seconds:.2f} s after being asked to stop").format(
+                name=self.name, seconds=self.delay)
+        return ngettext("{name}: {ticks} tick, ended {ms:.0f} ms after being asked to stop",
+                        "{name}: {ticks} ticks, ended {ms:.0f} ms after being asked to stop", len(self.ticks)).format(
+            name=self.name, ticks=len(self.ticks), ms=self.delay * 1000)
 
 
-def start_ticker(interval: float = 0.05) -> tuple[threading.Thread, threading.Event, list[float]]:
-    """A running ticker thread, its stop Event, and the list it appends to."""
-    stop, ticks = threading.Event(), []
-    thread = threading.Thread(target=tick_until, args=(stop, ticks, interval), name="ticker")
-    thread.start()
-    return thread, stop, ticks
+def plot_stops(runs: Sequence[StopRun], ax: Any = None) -> Any:
+    """A row per worker: its ticks as dots, the stop request as a dashed line, its end as a bar."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
-
-def stop_and_join(thread: threading.Thread, stop: threading.Event, timeout: float = 2.0) -> bool:
-    """Ask the thread to stop, wait at most ``timeout`` s; True if it has ended.
-
-    ``join(timeout)`` returns None either way: ``is_alive()`` afterwards is how you
-    know whether the wait ended because the thread did or because time ran out.
-    """
-    stop.set()
-    thread.join(timeout)
-    return not thread.is_alive()
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * len(runs)), constrained_layout=True)
+    for row, run in enumerate(runs):
+        ax.scatter([t - run.started for t in run.ticks], [row] * len(run.ticks), s=30, color="tab:blue", zorder=3)
+        ax.plot([run.asked - run.started] * 2, [row - 0.35, row + 0.35], color="tab:red", linestyle="--")
+        ax.plot([run.ended - run.started] * 2, [row - 0.35, row + 0.35], color="black", linewidth=3)
+        ax.annotate(_("ended {ms:.0f} ms after the request").format(ms=run.delay * 1000),
+                    (run.ended - run.started, row), xytext=(6, 9), textcoords="offset points", fontsize=8)
+    end = max([r.ended - r.started for r in runs] + [0.1])
+    ax.set_xlim(0, end * 1.5)
+    ax.set_yticks(range(len(runs)), [r.name for r in runs])
+    ax.set_ylim(-0.7, len(runs) - 0.3)
+    ax.invert_yaxis()
+    ax.set_xlabel(_("seconds since the worker started"))
+    ax.set_title(_("Asking workers to stop"))
+    ax.legend(handles=[
+        Line2D([], [], marker="o", linestyle="", color="tab:blue", label=_("a tick")),
+        Line2D([], [], color="tab:red", linestyle="--", label=_("stop.set()")),
+        Line2D([], [], color="black", linewidth=3, label=_("worker ended (join returned)")),
+    ], loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return ax

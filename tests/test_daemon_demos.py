@@ -40,7 +40,8 @@ def test_daemon_thread_is_abandoned_mid_line(tmp_path):
 def test_daemon_process_is_terminated_with_its_parent(method):
     finished = daemon_demos.run("daemon-process", method)
     assert finished.returncode == 0
-    pid = int(finished.events[0].message.split()[-1])
+    started = next(e for e in finished.events if e.actor == "main" and "pid" in e.message)  # the child may speak first
+    pid = int(started.message.split()[-1])
     assert "child" in actors(finished)
     if os.name == "posix":
         assert daemon_demos.is_running(pid) is False
@@ -51,6 +52,18 @@ def test_a_daemonic_process_may_not_have_children(method):
     finished = daemon_demos.run("daemon-no-children", method)
     assert finished.returncode == 0
     assert any("daemonic processes are not allowed to have children" in e.message for e in finished.events)
+    assert any(e.message == "child exited with code 0" for e in finished.events)  # it caught the refusal
+
+
+def test_pool_workers_are_daemonic_and_process_pool_executor_workers_are_not():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context(METHODS[0])
+    with context.Pool(processes=1) as pool:
+        assert pool.apply_async(daemon_demos.try_to_start_a_child).get(timeout=60).startswith("refused")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        assert pool.submit(daemon_demos.try_to_start_a_child).result(timeout=60).startswith("started")
 
 
 def test_ping_pong_stops_by_itself_and_takes_turns():
@@ -94,5 +107,16 @@ def test_plot_events_draws_a_row_per_actor_and_the_exit():
     plt.close(ax.figure)
 
 
-def test_source_shows_the_scenario():
+def test_source_shows_the_scenario_and_every_function_it_runs():
     assert "daemon=True" in daemon_demos.source("daemon-thread")
+    assert "def _tick_forever" in daemon_demos.source("daemon-process")
+    no_children = daemon_demos.source("daemon-no-children")
+    assert "def try_to_start_a_child" in no_children and "def daemon_no_children" in no_children
+    assert daemon_demos.show("ping-pong").data == daemon_demos.source("ping-pong")
+    with pytest.raises(ValueError):
+        daemon_demos.source("nope")
+
+
+def test_the_transcript_ends_with_the_exit_code_only():
+    finished = daemon_demos.Finished("x", " 0.100 main       hello\n", "", 0, 1.234)
+    assert finished.transcript() == " 0.100 main       hello\n[exit code 0]"

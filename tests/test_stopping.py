@@ -1,29 +1,41 @@
+"""Lesson 03's picture of stopping workers: the record and its drawing."""
+
 import threading
+import time
 
-from helpers.stopping import start_ticker, stop_and_join, tick_until
+import matplotlib.pyplot as plt
 
-
-def test_ticker_stops_promptly_when_asked():
-    thread, stop, ticks = start_ticker(interval=0.02)
-    stop.wait(0.15)  # let it tick
-    assert stop_and_join(thread, stop, timeout=1.0)
-    assert len(ticks) >= 3
-    count = len(ticks)
-    stop.wait(0.05)
-    assert len(ticks) == count  # nothing ticks after it has stopped
+from helpers.stopping import StopRun, plot_stops
 
 
-def test_stop_and_join_reports_a_thread_that_does_not_stop():
-    never = threading.Event()
-    stubborn = threading.Thread(target=never.wait, args=(5,))
-    stubborn.start()
-    assert stop_and_join(stubborn, threading.Event(), timeout=0.05) is False
-    never.set()
-    stubborn.join()
+def tick_until(stop, ticks, interval):  # the lesson's worker
+    while not stop.is_set():
+        ticks.append(time.perf_counter())
+        stop.wait(interval)
 
 
-def test_tick_until_returns_at_once_if_already_stopped():
+def test_a_run_reads_how_long_the_worker_took_to_stop():
+    run = StopRun("w", 0.0, [0.0, 0.4], asked=0.5, ended=0.8)
+    assert abs(run.delay - 0.3) < 1e-9
+    assert str(run) == "w: 2 ticks, ended 300 ms after being asked to stop"
+    assert str(StopRun("w", 0.0, [0.0], 0.5, 0.6)).startswith("w: 1 tick,")
+    assert "still running" in str(StopRun("w", 0.0, [], 0.5, 2.5, still_running=True))
+
+
+def test_a_worker_waiting_on_the_event_stops_at_once_when_asked():
     stop, ticks = threading.Event(), []
+    thread = threading.Thread(target=tick_until, args=(stop, ticks, 10))
+    thread.start()
     stop.set()
-    tick_until(stop, ticks)
-    assert ticks == []
+    thread.join(timeout=5)  # without the Event it would sleep 10 s
+    assert not thread.is_alive() and len(ticks) == 1
+
+
+def test_the_plot_has_a_row_per_worker_and_explains_its_marks():
+    runs = [StopRun("wait", 0.0, [0.0, 0.4], 0.5, 0.5), StopRun("sleep", 0.0, [0.0, 0.4], 0.5, 0.8)]
+    ax = plot_stops(runs)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["wait", "sleep"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a tick", "stop.set()",
+                                                                   "worker ended (join returned)"]
+    assert ax.get_xlim()[1] > 0.8
+    plt.close(ax.figure)

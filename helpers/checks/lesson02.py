@@ -1,150 +1,238 @@
-"""Self-checks for lesson 02, Race conditions and locks."""
+"""Self-checks for lesson 02, Race conditions and locks.
+
+Both checks force the interleaving that breaks a wrong answer, so they judge the
+behaviour, never luck and never the shape of one solution: where the lock lives
+(an attribute, the class, the module, ``__slots__``) and which kind it is do not
+matter, only whether the update or the transfer happens as one step.
+"""
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from helpers.checks.verdict import Verdict, verdict
+from helpers.i18n import _
 
 __all__ = ["check_safe_counter", "check_transfer"]
 
 
-LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+def _name(fn: Any, default: str) -> str:
+    name = getattr(fn, "__name__", default)
+    return name if isinstance(name, str) and name.isidentifier() else default
 
 
-def _holds_a_lock(obj: Any) -> bool:
-    from helpers.locks import TimeoutLock
-
-    return any(isinstance(v, (*LOCK_TYPES, TimeoutLock, threading.Condition)) for v in vars(obj).values())
-
-
-def check_safe_counter(cls: Any, threads: int = 8, times: int = 5_000, deadline: float = 10.0) -> Verdict:
+def check_safe_counter(cls: Any, threads: int = 8, times: int = 250, deadline: float = 30.0) -> Verdict:
     """Exercise 02.1: a counter class whose ``increment`` loses nothing between threads.
 
-    Bounded: the workers are daemon threads sharing one deadline, so an answer that
-    never releases its lock costs ``deadline`` seconds, not a hung kernel.
+    While it runs, ``one()`` pauses briefly (it gives up the GIL), so another
+    thread runs between every read and write: an unprotected counter loses
+    updates on every run, on any Python. Bounded: the workers are daemon threads
+    sharing one deadline, so an answer that never releases its lock costs
+    ``deadline`` seconds, not a hung kernel.
     """
-    import sys
-    import time
+    from helpers.races import forcing_a_switch_in_one
 
     try:
         counter = cls()
     except Exception as exc:
-        return verdict(False, "", f"creating your counter raised {type(exc).__name__}: {exc}")
+        return verdict(False, "", _("creating your counter raised {error}: {message}").format(
+            error=type(exc).__name__, message=exc))
+    if not callable(getattr(counter, "increment", None)):
+        return verdict(False, "", _("your counter has no `increment` method."))
+    errors: list[str] = []
+    start_line = threading.Barrier(threads)
 
     def work() -> None:
-        for _ in range(times):
-            counter.increment()
+        try:
+            start_line.wait(timeout=10)
+            for _n in range(times):
+                counter.increment()
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
 
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # switch threads often, so an unprotected update is caught
-    try:
+    with forcing_a_switch_in_one() as forcing:
         workers = [threading.Thread(target=work, daemon=True, name=f"counter-{i}") for i in range(threads)]
         for w in workers:
             w.start()
         end = time.monotonic() + deadline
         for w in workers:
             w.join(timeout=max(0.0, end - time.monotonic()))
-    finally:
-        sys.setswitchinterval(previous)
+        calls = forcing.calls
     if any(w.is_alive() for w in workers):
-        return verdict(False, "", f"the threads were still stuck after {deadline:g} s: is the lock released after "
-                                  "each increment (use `with`)? A plain Lock cannot be taken twice by one thread.")
+        return verdict(False, "", _("the threads were still stuck after {deadline:g} s: is the lock released after "
+                                    "each increment (use `with`)? A plain Lock cannot be taken twice, even by the "
+                                    "thread that holds it.").format(deadline=deadline))
+    if errors:
+        return verdict(False, "", _("increment() raised {error}").format(error=errors[0]))
     expected, got = threads * times, getattr(counter, "value", None)
+    if calls < expected:
+        return verdict(False, "", _("increment() no longer calls one(). Keep `self.value = self.value + one()`: "
+                                    "the check makes one() pause, which forces another thread to run between "
+                                    "the read and the write, so only a lock can keep the count right."))
     if got != expected:
-        return verdict(False, "", f"{threads} threads x {times} increments should make {expected}, got {got}. "
-                                  "Create a threading.Lock in __init__ and hold it (`with`) around the update.")
-    if not _holds_a_lock(counter):
-        return verdict(False, "", "no update was lost this time, but the counter holds no lock: it was luck "
-                                  "(section 5). Keep `one()` and protect the update with a lock.")
-    return verdict(True, f"{expected} increments from {threads} threads, none lost.", "")
+        return verdict(False, "", _("{threads} threads x {times} increments should make {expected}, got {got}. "
+                                    "Every increment must hold the same lock around the read, one() and the write; "
+                                    "a Lock created inside increment() is a new lock each time and protects "
+                                    "nothing.").format(threads=threads, times=times, expected=expected, got=got))
+    return verdict(True, _("{expected} increments from {threads} threads, each switched away between its read "
+                           "and its write: none lost.").format(expected=expected, threads=threads), "")
 
 
-def _audited_account_class() -> type:
+# --- exercise 02.2: transfer -----------------------------------------------------------------
+
+
+class _Ledger:
+    """Every read and write of the audited balances, in one global order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # the check's own bookkeeping, not the learner's locking
+        self._order = itertools.count()
+        self.entries: list[tuple[int, str, int]] = []  # (sequence, account, transfer id)
+        self.current = threading.local()  # the transfer each clerk thread is running
+
+    def note(self, account: str) -> None:
+        call = getattr(self.current, "call", -1)
+        with self._lock:
+            self.entries.append((next(self._order), account, call))
+
+    def windows(self, accounts: set[str]) -> dict[int, tuple[int, int]]:
+        """For each transfer touching ``accounts``: its first and last access."""
+        spans: dict[int, tuple[int, int]] = {}
+        for seq, account, call in self.entries:
+            if account in accounts and call >= 0:
+                first, last = spans.get(call, (seq, seq))
+                spans[call] = (min(first, seq), max(last, seq))
+        return spans
+
+
+def _overlaps(windows: dict[int, tuple[int, int]]) -> bool:
+    """Whether any two transfers' windows interleave."""
+    ordered = sorted(windows.values())
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ordered))
+
+
+def _audited_accounts(ledger: _Ledger, names: str) -> list[Any]:
     from helpers.bank import SlowAccount
+    from helpers.locks import TimeoutLock
+
+    class PausingLock(TimeoutLock):
+        """Pauses a moment after each acquire, so two clerks each take a first lock before either takes a
+        second: taking two locks in opposite orders then deadlocks on every run, not now and then."""
+
+        def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+            taken = super().acquire(blocking, timeout)
+            if taken:
+                time.sleep(0.001)
+            return taken
 
     class Audited(SlowAccount):
-        partner: SlowAccount | None = None
-
-        def __init__(self, name: str, balance: int) -> None:
-            super().__init__(name, balance)
-            self.violations: list[str] = []
+        def __init__(self, name: str) -> None:
+            super().__init__(name, 1000)
+            self.lock = PausingLock(f"{name}.lock", timeout=1.0)
 
         @property
         def balance(self) -> int:
+            ledger.note(self.name)
             return SlowAccount.balance.fget(self)
 
         @balance.setter
         def balance(self, value: int) -> None:
-            me = threading.current_thread().name
-            held = [acc.name for acc in (self, self.partner) if acc is not None and acc.lock.owner == me]
-            if len(held) < 2:
-                self.violations.append(f"{self.name}.balance was changed holding only {held or 'no'} lock(s)")
+            ledger.note(self.name)
             self._balance = value
 
-    return Audited
+    return [Audited(name) for name in names]
 
 
-def check_transfer(fn: Callable[..., Any], rounds: int = 40) -> Verdict:
-    """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock.
+def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
+    """Exercise 02.2: transfers in both directions at once neither lose money nor deadlock, and are indivisible.
 
-    First one transfer alone (does it move the right amount the right way?), then
-    clerks in both directions in different numbers, so that mistakes cannot
-    cancel out, on accounts that note any change made without both locks held.
+    First one transfer alone (does it move the right amount the right way?).
+    Then three clerks on accounts a and b (two a -> b, one b -> a, different
+    numbers so that mistakes cannot cancel out) and one on c -> d, all at once.
+    The check notes every read and write of a balance: no transfer between a and
+    b may touch them while another is half done. A lock that is not the
+    accounts' own (one for the whole bank) passes, with a note.
     """
-
     from helpers.bank import SlowAccount
     from helpers.locks import DeadlockSuspected
 
+    name = _name(fn, "transfer")
     if not callable(fn):
-        return verdict(False, "", "define a function `check_transfer(source, target, amount)`.")
+        return verdict(False, "", _("define a function `transfer(source, target, amount)`."))
     a, b = SlowAccount("a", 1000), SlowAccount("b", 1000)
     try:
         fn(a, b, 5)
     except Exception as exc:
-        return verdict(False, "", f"check_transfer(a, b, 5) raised {type(exc).__name__}: {exc}")
+        return verdict(False, "", _("{name}(a, b, 5) raised {error}: {message}").format(
+            name=name, error=type(exc).__name__, message=exc))
     if (a._balance, b._balance) != (995, 1005):
-        return verdict(False, "", f"after check_transfer(a, b, 5) alone, a={a._balance} and b={b._balance}; "
-                                  "expected a=995, b=1005.")
+        return verdict(False, "", _("after {name}(a, b, 5) alone, a={a} and b={b}; expected a=995, b=1005.").format(
+            name=name, a=a._balance, b=b._balance))
     if a.lock.locked() or b.lock.locked():
-        return verdict(False, "", "after one transfer a lock is still held: release it (use `with`).")
-    audited = _audited_account_class()
-    a, b = audited("a", 1000), audited("b", 1000)
-    a.partner, b.partner = b, a
-    start_line = threading.Barrier(3)
-    problems: list[str] = []
+        return verdict(False, "", _("after one transfer a lock is still held: release it (use `with`)."))
 
-    def clerk(source: SlowAccount, target: SlowAccount) -> None:
-        start_line.wait(timeout=10)
+    ledger = _Ledger()
+    a, b, c, d = _audited_accounts(ledger, "abcd")
+    pairs = [(a, b), (b, a), (a, b), (c, d)]
+    start_line = threading.Barrier(len(pairs))
+    problems: list[tuple[bool, str]] = []  # (a deadlock?, what happened)
+    calls = itertools.count()
+
+    def clerk(source: Any, target: Any) -> None:
         try:
-            for _ in range(rounds):
+            start_line.wait(timeout=10)
+            for _n in range(rounds):
+                ledger.current.call = next(calls)
                 fn(source, target, 1)
         except DeadlockSuspected as exc:
-            problems.append(f"deadlock: {exc}")
+            problems.append((True, str(exc)))
         except Exception as exc:
-            problems.append(f"{type(exc).__name__}: {exc}")
+            problems.append((False, f"{type(exc).__name__}: {exc}"))
+        finally:
+            ledger.current.call = -1
 
     clerks = [threading.Thread(target=clerk, args=pair, name=f"clerk-{i}", daemon=True)
-              for i, pair in enumerate([(a, b), (b, a), (a, b)])]
-    for c in clerks:
-        c.start()
-    for c in clerks:
-        c.join(timeout=30)
-    if any(c.is_alive() for c in clerks):
-        return verdict(False, "", "the transfers did not finish in 30 s.")
+              for i, pair in enumerate(pairs)]
+    for clerk_thread in clerks:
+        clerk_thread.start()
+    end = time.monotonic() + 60
+    for clerk_thread in clerks:
+        clerk_thread.join(timeout=max(0.0, end - time.monotonic()))
+    if any(clerk_thread.is_alive() for clerk_thread in clerks):
+        return verdict(False, "", _("the transfers did not finish in 60 s."))
     if problems:
-        hint = ("two clerks each hold one account's lock and wait for the other's: take the two locks "
-                "in the same order every time (say, by account name)." if problems[0].startswith("deadlock")
-                else "your transfer raised an error.")
-        return verdict(False, "", f"{problems[0]} -- {hint}")
-    expected = (1000 - rounds, 1000 + rounds)  # two clerks a -> b, one b -> a, 1 each
-    if (a._balance, b._balance) != expected:
-        return verdict(False, "", f"balances are a={a._balance}, b={b._balance}, expected a={expected[0]}, "
-                                  f"b={expected[1]}: updates were lost. Hold both accounts' locks during the transfer.")
-    if a.violations or b.violations:
-        return verdict(False, "", f"{(a.violations + b.violations)[0]}: while one account is changed, another "
-                                  "thread could see the money in neither account. Hold both locks for the "
-                                  "whole transfer, not one after the other.")
-    return verdict(True, f"{3 * rounds} transfers both ways at once: no money lost, no deadlock.", "")
+        deadlock, problem = problems[0]
+        if deadlock:
+            return verdict(False, "", _("deadlock: {problem}. Two clerks each held one account's lock and waited "
+                                        "for the other's: take the two locks in the same order every time (say, "
+                                        "by account name).").format(problem=problem))
+        return verdict(False, "", _("your transfer raised {problem}").format(problem=problem))
+    expected = {"a": 1000 - rounds, "b": 1000 + rounds, "c": 1000 - rounds, "d": 1000 + rounds}
+    found = {acc.name: acc._balance for acc in (a, b, c, d)}
+    if found != expected:
+        shown = ", ".join(f"{k}={v}" for k, v in found.items())
+        wanted = ", ".join(f"{k}={v}" for k, v in expected.items())
+        return verdict(False, "", _("balances are {found}, expected {expected}: money was lost or created. Hold "
+                                    "the accounts' locks while you read and write both balances.").format(
+            found=shown, expected=wanted))
+    if _overlaps(ledger.windows({"a", "b"})):
+        return verdict(False, "", _("the totals are right, but while one transfer was half done another one read "
+                                    "or changed the same accounts: for a moment the money was in neither account. "
+                                    "Hold both locks for the whole transfer, not one after the other."))
+    praise = _("{count} transfers at once, both ways: no money lost, no deadlock, each one indivisible.").format(
+        count=len(pairs) * rounds)
+    if not _overlaps_between(ledger):
+        praise += " " + _("Note: transfers between c and d never ran while one between a and b did. One lock for "
+                          "the whole bank is correct, but it makes every transfer wait for every other; a lock per "
+                          "account, taken in a fixed order, lets unrelated transfers run at the same time.")
+    return verdict(True, praise, "")
+
+
+def _overlaps_between(ledger: _Ledger) -> bool:
+    """Whether a transfer between c and d ever ran while one between a and b did."""
+    ab, cd = ledger.windows({"a", "b"}).values(), ledger.windows({"c", "d"}).values()
+    return any(x[0] < y[1] and y[0] < x[1] for x in ab for y in cd)
