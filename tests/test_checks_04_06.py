@@ -2,6 +2,7 @@
 plausible wrong ones fail with a hint that names the mistake, and nothing makes a check raise."""
 
 import collections
+import multiprocessing
 import queue
 import threading
 import time
@@ -262,3 +263,172 @@ def test_limited_fails_wrong_answers_with_the_right_hint(answer, hint, deadline)
     result = checks.check_limited(answer, deadline=deadline)
     assert not result
     assert hint in repr(result)
+
+
+# --- lesson 05, exercise 1: stop at the sentinel ----------------------------------------------
+
+
+def consumer_walrus(q, results):  # the lesson's answer
+    while True:
+        item = q.get(timeout=30)
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_iter(q, results):  # iter(callable, sentinel), task_done after each
+    for item in iter(q.get, None):
+        results.append(item * 2)
+        q.task_done()
+    q.task_done()  # the sentinel's
+
+
+def consumer_puts_the_sentinel_back(q, results):  # one sentinel that every consumer passes on
+    while True:
+        item = q.get()
+        if item is None:
+            q.task_done()
+            q.put(None)
+            return
+        results.append(2 * item)
+        q.task_done()
+
+
+def consumer_stops_at_zero(q, results):  # `while item := ...` stops at the falsy item 0
+    while item := q.get():
+        results.append(item * 2)
+        q.task_done()
+
+
+def consumer_never_stops(q, results):
+    while True:
+        item = q.get()
+        q.task_done()
+        if item is not None:
+            results.append(item * 2)
+
+
+def consumer_quits_when_empty(q, results):  # takes an empty queue for the end of the work
+    while True:
+        try:
+            item = q.get(timeout=0.05)
+        except queue.Empty:
+            return
+        q.task_done()
+        if item is None:
+            return
+        results.append(item * 2)
+
+
+def consumer_forgets_task_done(q, results):
+    while (item := q.get()) is not None:
+        results.append(item * 2)
+
+
+def consumer_doubles_the_sentinel(q, results):
+    while True:
+        item = q.get()
+        results.append(item * 2)
+        q.task_done()
+        if item is None:
+            return
+
+
+def consumer_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("exercise-consumer")]
+
+
+@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back])
+def test_stops_at_sentinel_passes_right_answers_in_any_style(answer):
+    result = checks.check_stops_at_sentinel(answer)
+    assert result, repr(result)
+    assert consumer_threads() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (consumer_stops_at_zero, "item 0"),
+        (consumer_never_stops, "still asking"),
+        (consumer_quits_when_empty, "only empty"),
+        (consumer_forgets_task_done, "task_done"),
+        (consumer_doubles_the_sentinel, "raised TypeError"),
+        (None, "function itself"),
+    ],
+)
+def test_stops_at_sentinel_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_stops_at_sentinel(answer)
+    assert not result
+    assert hint in repr(result)
+    assert consumer_threads() == []  # the patient queue ended every consumer
+
+
+# --- lesson 05, exercise 2: read, then join ---------------------------------------------------
+
+
+def collect_in_a_comprehension(q, children):  # the lesson's answer
+    items = [q.get(timeout=30) for _ in children]
+    for child in children:
+        child.join(timeout=30)
+    return items
+
+
+def collect_in_a_loop(q, children):  # no timeouts, a while loop, join in a comprehension
+    items = []
+    while len(items) < len(children):
+        items.append(q.get())
+    [child.join() for child in children]
+    return items
+
+
+def collect_joins_first(q, children):
+    for child in children:
+        child.join()
+    return [q.get() for _ in children]
+
+
+def collect_one_then_join(q, children):  # reads one item, joins its "own" child: may wait for ever
+    items = []
+    for child in children:
+        items.append(q.get())
+        child.join()
+    return items
+
+
+def collect_never_joins(q, children):
+    return [q.get() for _ in children]
+
+
+def collect_too_many(q, children):
+    items = [q.get() for _ in range(len(children) + 1)]
+    for child in children:
+        child.join()
+    return items
+
+
+@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop])
+def test_collects_before_joining_passes_right_answers_in_any_style(answer):
+    result = checks.check_collects_before_joining(answer)
+    assert result, repr(result)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (collect_joins_first, "before reading every item"),
+        (collect_one_then_join, "before reading every item"),
+        (collect_never_joins, "did not join"),
+        (collect_too_many, "exactly len(children)"),
+        (lambda q, children: None, "list of the two items"),
+        ("collect", "function itself"),
+    ],
+)
+def test_collects_before_joining_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_collects_before_joining(answer)
+    assert not result
+    assert hint in repr(result)
+    assert multiprocessing.active_children() == []
