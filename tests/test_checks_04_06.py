@@ -432,3 +432,149 @@ def test_collects_before_joining_fails_wrong_answers_with_the_right_hint(answer,
     assert not result
     assert hint in repr(result)
     assert multiprocessing.active_children() == []
+
+
+# --- lesson 06, exercise 1: a strategy that cannot deadlock ------------------------------------
+
+
+def left_handed(me, left, right, eat):  # the lesson's answer
+    first, second = (right, left) if me == 0 else (left, right)
+    with first, second:
+        eat()
+
+
+def lowest_first(me, left, right, eat):  # a global order, with nested blocks and acquire/release
+    first, second = (left, right) if left.number < right.number else (right, left)
+    first.acquire()
+    try:
+        second.acquire()
+        try:
+            eat()
+        finally:
+            second.release()
+    finally:
+        first.release()
+
+
+def polite(me, left, right, eat):  # try-lock with a timeout on the second fork, and a random back-off
+    import random
+
+    with left:
+        if right.acquire(timeout=0.005):
+            try:
+                eat()
+            finally:
+                right.release()
+            return
+    time.sleep(random.uniform(0.001, 0.005))
+
+
+TABLE_LOCK = threading.Lock()
+
+
+def one_at_a_time(me, left, right, eat):  # correct, but one lock for the whole table
+    with TABLE_LOCK, left, right:
+        eat()
+
+
+def everyone_right_handed(me, left, right, eat):
+    with right, left:
+        eat()
+
+
+def naive(me, left, right, eat):
+    with left, right:
+        eat()
+
+
+def eats_with_one_fork(me, left, right, eat):
+    with left:
+        eat()
+
+
+def never_eats(me, left, right, eat):  # picks up forks in a safe order, but forgets to eat
+    first, second = sorted((left, right), key=lambda fork: fork.number)
+    with first, second:
+        pass
+
+
+def philosopher_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("philosopher")]
+
+
+@pytest.mark.parametrize("answer", [left_handed, lowest_first, polite])
+def test_no_deadlock_passes_right_answers_in_any_style(answer):
+    result = checks.check_no_deadlock(answer)
+    assert result, repr(result)
+    assert "only one philosopher" not in repr(result)
+    assert philosopher_threads() == []
+
+
+def test_no_deadlock_passes_a_safe_but_serial_answer_with_a_note():
+    result = checks.check_no_deadlock(one_at_a_time)
+    assert result and "only one philosopher ever ate at a time" in repr(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (everyone_right_handed, "deadlock after"),
+        (naive, "P0 → P1 → P2 → P3 → P4 → P0"),
+        (eats_with_one_fork, "tried to eat"),
+        (never_eats, "nobody ate"),
+        (lambda me, left, right, eat: 1 / 0, "ZeroDivisionError"),
+        (None, "pass it itself"),
+    ],
+)
+def test_no_deadlock_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_no_deadlock(answer)
+    assert not result
+    assert hint in repr(result)
+    assert philosopher_threads() == []
+
+
+# --- lesson 06, exercise 2: the waiter's seats ----------------------------------------------------
+
+
+def most_seats(philosophers):  # the lesson's answer
+    return philosophers - 1
+
+
+@pytest.mark.parametrize("answer", [most_seats, lambda n: max(1, n - 1), lambda n: float(len(range(1, n)))])
+def test_waiter_seats_passes_right_answers_in_any_style(answer):
+    result = checks.check_waiter_seats(answer)
+    assert result, repr(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda n: n, "How many must be kept away"),
+        (lambda n: n // 2, "is safe, but more are"),
+        (lambda n: n - 2, "is safe, but more are"),
+        (lambda n: "4", "whole number"),
+        (lambda n: True, "whole number"),
+        (lambda n: n - 1.5, "whole number"),
+        (4, "function"),
+        (lambda: 4, "raised TypeError"),
+    ],
+)
+def test_waiter_seats_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_waiter_seats(answer)
+    assert not result
+    assert hint in repr(result)
+
+
+# --- every check, given anything, returns a verdict and never raises -----------------------------
+
+ODD_ANSWERS = [None, 0, "text", object(), lambda *args: 1 / 0, type("Weird", (), {"__init__": lambda self: None})]
+
+
+@pytest.mark.parametrize("name", ["check_mailbox", "check_limited", "check_stops_at_sentinel",
+                                  "check_collects_before_joining", "check_no_deadlock", "check_waiter_seats"])
+def test_no_check_raises_whatever_it_is_given(name):
+    check = getattr(checks, name)
+    for answer in ODD_ANSWERS:
+        result = check(answer)
+        assert isinstance(result, checks.Verdict) and not result, (name, answer, result)
+    assert philosopher_threads() == [] and multiprocessing.active_children() == []

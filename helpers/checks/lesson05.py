@@ -44,7 +44,7 @@ def check_stops_at_sentinel(consumer: Any) -> Verdict:
         q.put(n)
     # Every item is taken, and the queue is empty: that is not the end of the work.
     deadline = time.monotonic() + 5
-    while q.qsize() and time.monotonic() < deadline:
+    while q.qsize() and time.monotonic() < deadline and not all(r.finished for r in runs):
         time.sleep(0.01)
     time.sleep(0.3)
     quit_early = [r for r in runs if r.finished]
