@@ -107,6 +107,9 @@ def check_mailbox(cls: Any) -> Verdict:
     if any(g.error for g in got):
         first = next(g for g in got if g.error)
         return verdict(False, "", _("get raised {error}").format(error=first.describe_error()))
+    if all(g.value is None for g in got):
+        return verdict(False, "", _("after put(1), put(2), put(3), get returned None three times: put must store "
+                                    "the message, and get take out the oldest one."))
     if [g.value for g in got] != [1, 2, 3]:
         return verdict(False, "", _("after put(1), put(2), put(3), three gets returned {got}: get must return the "
                                     "oldest message first (pop(0) or a deque's popleft(), not pop()).")
