@@ -127,7 +127,7 @@ def run_workers(slots, workers=6, hold=0.02):  # as the lesson writes it
 
     def worker():
         if not connections.acquire(timeout=5):
-            return
+            raise TimeoutError("no free connection within 5 s")
         try:
             query(hold)
         finally:

@@ -147,9 +147,11 @@ def run_pipeline(jobs, workers, context):  # the lesson's wiring, with an explic
             job_queue.put(STOP)
         return [result_queue.get(timeout=60) for _ in jobs]
     finally:
-        join_or_terminate(processes, timeout=10)
+        stopped = join_or_terminate(processes, timeout=10)
         for q in (job_queue, result_queue):
             q.close()
+            if stopped:
+                q.cancel_join_thread()
             q.join_thread()
 
 
