@@ -588,3 +588,32 @@ def test_no_check_raises_whatever_it_is_given(name):
         result = check(answer)
         assert isinstance(result, checks.Verdict) and not result, (name, answer, result)
     assert philosopher_threads() == [] and multiprocessing.active_children() == []
+
+
+# --- the tools the checks share -------------------------------------------------------------------
+
+
+def test_call_within_reports_a_value_an_error_or_a_call_still_running():
+    from helpers.checks.bounded import call_within
+
+    assert call_within(lambda x: x * 2, 21, seconds=5).value == 42
+    failed = call_within(lambda: 1 / 0, seconds=5)
+    assert failed.finished and "ZeroDivisionError" in failed.describe_error()
+    release = threading.Event()
+    slow = call_within(release.wait, 10, seconds=0.05)
+    assert not slow.finished and slow.thread.daemon and slow.thread.is_alive()
+    release.set()
+    slow.thread.join(timeout=5)
+    assert slow.finished and slow.value is True
+
+
+def test_never_raises_turns_a_surprise_into_a_failing_verdict():
+    from helpers.checks.bounded import never_raises
+
+    @never_raises
+    def fragile(answer):
+        return checks.verdict(True, str(1 / answer), "")
+
+    assert fragile(1)
+    broken = fragile(0)
+    assert isinstance(broken, checks.Verdict) and not broken and "ZeroDivisionError" in repr(broken)
