@@ -170,7 +170,8 @@ def thumbnail_worker(jobs: Any, results: Any) -> None:
         try:
             results.put(traced_call(thumbnail_file, job))
         except Exception as exc:
-            results.put((ImageResult(job.source, error=f"worker error: {type(exc).__name__}: {exc}"), None))
+            error = _("worker error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+            results.put((ImageResult(job.source, error=error), None))
 
 
 def put_big_item(q: Any, megabytes: int, put_done: Any = None) -> None:
