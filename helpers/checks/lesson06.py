@@ -42,9 +42,10 @@ def check_no_deadlock(strategy: Any, philosophers: int = 5, duration: float = 1.
         return verdict(False, "", _("no deadlock, but meals were {meals}: someone never ate.")
                        .format(meals=dinner.meals))
     praise = _("no deadlock from the worst start, and everyone ate: meals {meals}.").format(meals=dinner.meals)
-    if dinner.most_eating < 2 and philosophers >= 4:
-        praise += " " + _("But only one philosopher ever ate at a time: with five forks two can eat at once. "
-                          "Your answer is safe but as slow as one lock for the whole table.")
+    if dinner.most_eating < 2 and philosophers >= 4 and sum(dinner.meals) >= 10:
+        praise += " " + _("But in this dinner only one philosopher ever ate at a time, although five forks "
+                          "let two eat at once: if your answer holds one lock for the whole table, it is safe "
+                          "but as slow as eating in turn.")
     return verdict(True, praise, "")
 
 
