@@ -1,177 +1,187 @@
-"""Condition and Semaphore: waiting for a state, and capping use of N resources.
+"""Lesson 04's instruments: run the lesson's Conditions and Semaphores, and draw them.
 
-A ``Lock`` says "one at a time". A ``Condition`` adds "wait until something is
-true", with a lock so that checking and changing the state never race. A
-``Semaphore`` says "at most N at a time". Each demo here records what every
-thread did and when, so the lessons can draw it, and every wait has a timeout.
+The lesson writes its own ``Condition``, ``Semaphore``, ``Event`` and ``Barrier``
+code in the notebook. What lives here only drives that code and records what it
+did: :func:`run_withdrawals` starts customers (threads) against the lesson's
+account and feeds it deposits, always in the same order so the picture is the
+same on every run and on a busy machine; :func:`plot_withdrawals` and
+:func:`plot_slots_in_use` draw the runs; :class:`SlotsExplorer` is the slider.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpers.timeline import Span
+from helpers.i18n import _
+from helpers.timeline import Recorder, Span, plot_timeline
+
+SETTLE_TIMEOUT = 5.0  # seconds the harness waits for the customers to be back asleep; never hangs
 
 
-def _span(task: str, start: float) -> Span:
-    return Span(task, os.getpid(), threading.current_thread().name, start, time.perf_counter())
+def waiting_on(condition: threading.Condition) -> int:
+    """How many threads are asleep in ``condition.wait()`` right now.
 
-
-# --- Condition: a withdrawal that waits until the balance covers it ------------------
-
-
-class CoveredAccount:
-    """An account whose withdrawals wait, for up to ``timeout`` s, until the money is there.
-
-    ``wake`` chooses what a deposit does: ``"notify_all"`` wakes every waiting
-    withdrawal to re-check its own amount; ``"notify"`` wakes just one, which may
-    be one that still cannot proceed, while another that could stays asleep.
+    CPython's ``Condition`` (pure Python in every version and build the course
+    supports) keeps one lock per sleeping thread in ``_waiters``. It is an
+    internal detail: the harness reads it only to start the next step of a demo
+    once everybody is asleep, instead of hoping a sleep was long enough.
     """
+    return len(getattr(condition, "_waiters", ()))
 
-    def __init__(self, balance: int = 0, *, wake: str = "notify_all") -> None:
-        if wake not in ("notify", "notify_all"):
-            raise ValueError(f"wake must be 'notify' or 'notify_all', not {wake!r}")
-        self.balance = balance
-        self.wake = wake
-        self.changed = threading.Condition()  # owns its own lock
-        self.spans: list[Span] = []
-        self.log: list[str] = []
 
-    def deposit(self, amount: int) -> None:
-        with self.changed:
-            self.balance += amount
-            self.log.append(f"deposit {amount}: balance {self.balance}")
-            if self.wake == "notify_all":
-                self.changed.notify_all()
-            else:
-                self.changed.notify()
+def find_condition(obj: Any) -> threading.Condition | None:
+    """The one ``Condition`` among ``obj``'s attributes, or None if there is none or several."""
+    found = [v for v in vars(obj).values() if isinstance(v, threading.Condition)] if hasattr(obj, "__dict__") else []
+    return found[0] if len(found) == 1 else None
 
-    def withdraw(self, amount: int, timeout: float = 2.0) -> bool:
-        """Wait until the balance covers ``amount``, then take it; False on timeout.
 
-        ``wait_for`` re-checks the predicate every time the thread is woken: a
-        wake-up means "the state changed", not "your turn". Written out, it is
-        ``while not predicate(): wait(...)``: the loop that every ``wait`` needs.
-        """
-        started = time.perf_counter()
-        with self.changed:
-            covered = self.changed.wait_for(lambda: self.balance >= amount, timeout=timeout)
-            self.spans.append(_span(f"wait for {amount}", started))
-            if not covered:
-                self.log.append(f"{threading.current_thread().name}: gave up waiting for {amount}")
-                return False
-            self.balance -= amount
-            self.log.append(f"{threading.current_thread().name}: withdrew {amount}, balance {self.balance}")
-            return True
+def _wait_until(test: Callable[[], bool], timeout: float = SETTLE_TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while not test():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 @dataclass
 class WithdrawalRun:
-    wake: str
-    served: dict[str, bool]
+    """What happened to each customer, and when each deposit arrived."""
+
+    served: dict[str, bool]  # customer (thread name) -> got the money
+    amounts: dict[str, int]  # customer -> the amount it wanted
+    order: list[str]  # customers in the order they were served
     spans: list[Span]
+    deposits: list[tuple[float, int]]  # (seconds since the start, amount)
     log: list[str]
     origin: float
-    balance: int
+
+    def waited(self, amount: int) -> float:
+        """Seconds from the start until the (first) customer wanting ``amount`` stopped waiting."""
+        name = next(n for n, a in self.amounts.items() if a == amount)
+        return next(s.end for s in self.spans if s.thread == name) - self.origin
 
 
 def run_withdrawals(
-    amounts: list[int],
-    deposits: list[int],
+    account: Any,
+    amounts: Sequence[int],
+    deposits: Sequence[int],
     *,
-    wake: str = "notify_all",
-    gap: float = 0.1,
-    timeout: float = 1.0,
+    gap: float = 0.05,
+    timeout: float = 2.0,
 ) -> WithdrawalRun:
-    """Withdrawals of ``amounts`` start waiting, in order; then ``deposits`` arrive ``gap`` s apart.
+    """One thread per amount calls ``account.withdraw(amount, timeout)``; then deposits arrive.
 
-    The withdrawals begin waiting one after another (in list order, a few ms
-    apart) so that which one ``notify`` wakes is predictable: CPython wakes the
-    longest waiter first.
+    The customers start in the order of ``amounts``, each one only once the one
+    before it is asleep on the account's condition, so "the longest waiter" is
+    always the first in the list. Each deposit is made ``gap`` s after the
+    previous one *and* after every customer it woke has gone back to sleep or
+    left, so the order in which customers are served is decided by the amounts,
+    never by a busy machine. (If the account has no single ``Condition``
+    attribute, the harness falls back to short sleeps.)
     """
-    account = CoveredAccount(wake=wake)
+    condition = find_condition(account)
+    recorder = Recorder()
     served: dict[str, bool] = {}
-    origin = time.perf_counter()
+    order: list[str] = []
+    served_lock = threading.Lock()
+    log: list[str] = []
+
+    def note(line: str) -> None:
+        with served_lock:
+            log.append(f"{time.perf_counter() - recorder.origin:5.2f} s  {line}")
 
     def customer(amount: int) -> None:
-        served[threading.current_thread().name] = account.withdraw(amount, timeout=timeout)
+        name = threading.current_thread().name
+        with recorder.span(_("wait for {amount}").format(amount=amount)):
+            ok = bool(account.withdraw(amount, timeout=timeout))
+        note(_("{name}: withdrew {amount}").format(name=name, amount=amount) if ok
+             else _("{name}: gave up after {timeout:g} s").format(name=name, timeout=timeout))
+        with served_lock:
+            served[name] = ok
+            if ok:
+                order.append(name)
 
-    threads = [threading.Thread(target=customer, args=(a,), name=f"wants {a}") for a in amounts]
-    for thread in threads:
+    def unserved() -> int:
+        with served_lock:
+            return len(threads) - len(served)
+
+    def settled() -> bool:
+        if condition is None:
+            time.sleep(0.02)
+            return True
+        return _wait_until(lambda: waiting_on(condition) >= unserved())
+
+    threads: list[threading.Thread] = []
+    for amount in amounts:
+        thread = threading.Thread(target=customer, args=(amount,),
+                                  name=_("wants {amount}").format(amount=amount))
+        threads.append(thread)
         thread.start()
-        time.sleep(0.01)  # a fixed queueing order
+        settled()  # this customer is asleep before the next one comes
+    deposited: list[tuple[float, int]] = []
     for amount in deposits:
         time.sleep(gap)
         account.deposit(amount)
+        deposited.append((time.perf_counter() - recorder.origin, amount))
+        note(_("deposit {amount}").format(amount=amount))
+        settled()
     for thread in threads:
-        thread.join(timeout=timeout + 5)
-    return WithdrawalRun(wake, served, account.spans, account.log, origin, account.balance)
+        thread.join(timeout=timeout + SETTLE_TIMEOUT)
+    amounts_by_name = {thread.name: amount for thread, amount in zip(threads, amounts, strict=True)}
+    with served_lock:
+        return WithdrawalRun(dict(served), amounts_by_name, list(order), list(recorder.spans), deposited,
+                             list(log), recorder.origin)
 
 
-# --- Semaphore: ten workers, three connections --------------------------------------
-
-
-@dataclass
-class SlotRun:
-    """Workers that each held one of ``slots`` connections for a while."""
-
-    slots: int
-    workers: int
-    spans: list[Span] = field(default_factory=list)
-    origin: float = 0.0
-    seconds: float = 0.0
-
-
-def use_connection(slots: threading.Semaphore, spans: list[Span], hold: float) -> None:
-    """Take a slot (waiting if none is free), use it for ``hold`` s, give it back."""
-    with slots:  # acquire on entry, release on exit, even after an error
-        started = time.perf_counter()
-        time.sleep(hold)
-        spans.append(_span("connection", started))
-
-
-def run_connections(workers: int = 10, slots: int = 3, hold: float = 0.1) -> SlotRun:
-    """``workers`` threads share ``slots`` connections guarded by a BoundedSemaphore."""
-    if workers < 1 or slots < 1:
-        raise ValueError("workers and slots must be at least 1")
-    semaphore = threading.BoundedSemaphore(slots)
-    spans: list[Span] = []
-    threads = [
-        threading.Thread(target=use_connection, args=(semaphore, spans, hold), name=f"worker-{i}")
-        for i in range(workers)
-    ]
-    origin = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=workers * hold + 10)
-    return SlotRun(slots, workers, spans, origin, time.perf_counter() - origin)
-
-
-def extra_release(bounded: bool = True) -> str:
-    """Release a semaphore once more than it was acquired: say what happens."""
-    semaphore = threading.BoundedSemaphore(1) if bounded else threading.Semaphore(1)
-    semaphore.acquire()
-    semaphore.release()
-    try:
-        semaphore.release()  # one too many: a bug in the caller
-    except ValueError as exc:
-        return f"{type(semaphore).__name__}: ValueError: {exc}"
-    return f"{type(semaphore).__name__}: accepted silently (now it has one slot too many)"
-
-
-def plot_slots_in_use(run: SlotRun, ax: Any = None) -> Any:
-    """How many connections were in use at each instant, against the limit."""
+def plot_withdrawals(run: WithdrawalRun, title: str | None = None, ax: Any = None) -> Any:
+    """Each customer's wait as a bar ending in a dot (served) or a cross (gave up); deposits dotted."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 2.6), constrained_layout=True)
-    events = sorted([(s.start - run.origin, 1) for s in run.spans] + [(s.end - run.origin, -1) for s in run.spans])
+        _fig, ax = plt.subplots(figsize=(9, 0.9 + 0.5 * max(2, len(run.spans))), constrained_layout=True)
+    plot_timeline(run.spans, origin=run.origin, ax=ax, title=title or _("Each withdrawal waits until it is covered"),
+                  label_tasks=False)
+    rows = sorted(run.spans, key=lambda s: s.start)  # plot_timeline's row order: by first start
+    for row, span in enumerate(rows):
+        ok = run.served.get(span.thread, False)
+        ax.plot(span.end - run.origin, row, marker="o" if ok else "X", markersize=7, color="black")
+    for when, _amount in run.deposits:
+        ax.axvline(when, color="tab:green", linestyle=":", linewidth=1.2)
+    ax.set_yticks(range(len(rows)), [s.thread for s in rows])
+    ax.legend(handles=[Line2D([], [], color="tab:green", linestyle=":", label=_("a deposit")),
+                       Line2D([], [], marker="o", color="black", linestyle="none", label=_("served")),
+                       Line2D([], [], marker="X", color="black", linestyle="none", label=_("gave up"))],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def plot_withdrawal_runs(runs: dict[str, WithdrawalRun]) -> Any:
+    """Several runs, one panel each, on one time axis; the legend once, on the first."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(runs), 1, figsize=(9, 0.4 + 1.9 * len(runs)), sharex=True, squeeze=False,
+                             constrained_layout=True)
+    for n, (ax, (title, run)) in enumerate(zip(axes[:, 0], runs.items(), strict=True)):
+        plot_withdrawals(run, title=title, ax=ax)
+        if n > 0:
+            ax.get_legend().remove()
+        if n < len(runs) - 1:
+            ax.set_xlabel("")
+    return fig
+
+
+# --- Semaphore: at most N at a time ----------------------------------------------------
+
+
+def in_use_over_time(spans: Sequence[Span], origin: float) -> tuple[list[float], list[int]]:
+    """A step curve: how many spans were running at each instant (ends before starts)."""
+    events = sorted([(s.start - origin, 1) for s in spans] + [(s.end - origin, -1) for s in spans])
     xs, ys, level = [0.0], [0], 0
     for t, step in events:
         xs.append(t)
@@ -179,47 +189,72 @@ def plot_slots_in_use(run: SlotRun, ax: Any = None) -> Any:
         level += step
         xs.append(t)
         ys.append(level)
-    ax.plot(xs, ys, color="tab:blue", label="connections in use")
-    ax.axhline(run.slots, color="tab:red", linestyle="--", label=f"limit: {run.slots} slots")
-    ax.set_ylim(0, max(run.slots, max(ys)) + 1)
+    return xs, ys
+
+
+def plot_slots_in_use(recorder: Recorder, limit: int, ax: Any = None) -> Any:
+    """How many connections were in use at each instant, against the limit."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(9, 2.6), constrained_layout=True)
+    xs, ys = in_use_over_time(recorder.spans, recorder.origin)
+    workers = len({s.thread for s in recorder.spans})
+    ax.plot(xs, ys, color="tab:blue", label=_("connections in use"))
+    ax.axhline(limit, color="tab:red", linestyle="--", label=_("limit: {limit}").format(limit=limit))
+    ax.set_ylim(0, max(limit, max(ys)) + 1)
     ax.set_xlim(left=0)
-    ax.set_xlabel("seconds since the run started")
-    ax.set_ylabel("in use")
-    ax.set_title(f"{run.workers} workers, {run.slots} connections: never more than {run.slots} at once")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.set_xlabel(_("seconds since the run started"))
+    ax.set_ylabel(_("in use"))
+    ax.set_title(_("{workers} workers, {limit} connections: never more than {limit} at once")
+                 .format(workers=workers, limit=limit))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
 
 
+def plot_connections(recorder: Recorder, limit: int) -> Any:
+    """The in-use curve above the timeline of who held a connection: one figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), constrained_layout=True, sharex=True,
+                                      gridspec_kw={"height_ratios": [1, 2]})
+    plot_slots_in_use(recorder, limit, ax=top)
+    plot_timeline(recorder.spans, origin=recorder.origin, ax=bottom, title=_("Who held a connection, when"))
+    top.set_xlabel("")
+    return fig
+
+
+@dataclass
 class SlotsExplorer:
-    """Lesson 04's slider: the number of connection slots."""
+    """Lesson 04's slider: run the lesson's ``run_workers(slots)`` with another number of slots.
 
-    def __init__(self, workers: int = 10, hold: float = 0.1) -> None:
-        self.workers = workers
-        self.hold = hold
-        self.last: SlotRun | None = None
+    ``run_workers`` is the learner's own function; it returns the Recorder that
+    timed its queries.
+    """
 
-    def run(self, slots: int) -> SlotRun:
-        self.last = run_connections(self.workers, slots, self.hold)
+    run_workers: Callable[[int], Recorder]
+    most: int = 10
+    last: Recorder | None = field(default=None, init=False)
+
+    def run(self, slots: int) -> Recorder:
+        self.last = self.run_workers(slots)
         return self.last
 
     def widget(self) -> Any:
         import ipywidgets as w
-        import matplotlib.pyplot as plt
 
-        from helpers.timeline import plot_timeline
         from helpers.widget_tools import report_errors, show
 
-        slider = w.IntSlider(value=3, min=1, max=self.workers, description="slots", continuous_update=False)
-        button = w.Button(description="Run", button_style="primary", icon="play")
+        slider = w.IntSlider(value=3, min=1, max=self.most, description=_("slots"), continuous_update=False)
+        button = w.Button(description=_("Run"), button_style="primary", icon="play")
         output = w.Output()
 
         def on_click() -> None:
-            run = self.run(slider.value)
-            fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), constrained_layout=True,
-                                              gridspec_kw={"height_ratios": [1, 2]})
-            plot_slots_in_use(run, ax=top)
-            plot_timeline(run.spans, origin=run.origin, ax=bottom, title="who held a connection, when")
-            show(output, f"{run.workers} workers, {run.slots} slots: {run.seconds:.2f} s", fig)
+            started = time.perf_counter()
+            recorder = self.run(slider.value)
+            show(output, _("{slots} slots: {seconds:.2f} s").format(slots=slider.value,
+                                                                    seconds=time.perf_counter() - started),
+                 plot_connections(recorder, slider.value))
 
         button.on_click(report_errors(output, on_click))
         box = w.VBox([w.HBox([slider, button]), output])
@@ -227,42 +262,22 @@ class SlotsExplorer:
         return box
 
 
-def run_with_start_signal(workers: int = 4) -> list[float]:
-    """Workers block on an Event until the main thread sets it; returns their start times."""
-    go = threading.Event()
-    started: list[float] = []
-
-    def runner() -> None:
-        if go.wait(timeout=5):
-            started.append(time.perf_counter())
-
-    threads = [threading.Thread(target=runner) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.1)  # everyone is waiting now
-    fired = time.perf_counter()
-    go.set()
-    for thread in threads:
-        thread.join(timeout=5)
-    return [t - fired for t in started]
+def plot_signal(recorder: Recorder, fired: float, title: str | None = None) -> Any:
+    """Threads waiting for an Event, with the moment it was set."""
+    ax = plot_timeline(recorder.spans, origin=recorder.origin, title=title or _("Everyone waits for the signal"))
+    ax.axvline(fired - recorder.origin, color="tab:red", linestyle="--", linewidth=1, label=_("go.set()"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.figure.set_layout_engine("constrained")
+    return ax
 
 
-def run_in_phases(workers: int = 3, phases: int = 3, work: Callable[[int], float] | None = None) -> list[Span]:
-    """Each worker does ``phases`` steps; a Barrier makes everyone finish a step before the next."""
-    barrier = threading.Barrier(workers)
-    spans: list[Span] = []
-    work = work or (lambda i: 0.03 * (i + 1))  # worker i is slower than worker i - 1
+def plot_phases(recorder: Recorder, title: str | None = None) -> Any:
+    """Work in phases: one colour per phase (the spans' task names), one row per thread."""
+    import dataclasses
 
-    def runner(index: int) -> None:
-        for phase in range(phases):
-            started = time.perf_counter()
-            time.sleep(work(index))
-            spans.append(_span(f"phase {phase}", started))
-            barrier.wait(timeout=5)
-
-    threads = [threading.Thread(target=runner, args=(i,), name=f"worker-{i}") for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    return spans
+    names = sorted({s.task for s in recorder.spans})
+    spans = [dataclasses.replace(s, index=names.index(s.task)) for s in recorder.spans]
+    ax = plot_timeline(spans, origin=recorder.origin,
+                       title=title or _("Phases: everyone waits at the Barrier for the slowest"))
+    ax.figure.set_layout_engine("constrained")
+    return ax

@@ -1,13 +1,21 @@
-"""The self-checks of lessons 04-06 pass right answers and catch the usual wrong ones."""
+"""The self-checks of lessons 04-06 judge behaviour: right answers in several styles pass,
+plausible wrong ones fail with a hint that names the mistake, and nothing makes a check raise."""
 
+import collections
+import multiprocessing
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import pytest
 
 from helpers import checks
 
+# --- lesson 04, exercise 1: a mailbox ---------------------------------------------------------
 
-class GoodMailbox:
+
+class GoodMailbox:  # the lesson's answer: a list, one Condition, wait_for, notify
     def __init__(self):
         self.messages, self.changed = [], threading.Condition()
 
@@ -23,123 +31,588 @@ class GoodMailbox:
             return self.messages.pop(0)
 
 
-class SilentMailbox(GoodMailbox):  # forgets to notify: readers sleep on
+class DequeMailbox:  # __slots__, a deque, a Condition on an explicit Lock, its own loop, notify_all
+    __slots__ = ("items", "lock", "ready")
+
+    def __init__(self):
+        self.items = collections.deque()
+        self.lock = threading.Lock()
+        self.ready = threading.Condition(self.lock)
+
+    def put(self, message):
+        with self.lock:
+            self.items.append(message)
+            self.ready.notify_all()
+
+    def get(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.ready:
+            while not self.items:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return None
+                self.ready.wait(left)
+            return self.items.popleft()
+
+
+class QueueMailbox:  # correct, but lets queue.Queue do the work: passes with a note
+    def __init__(self):
+        self.q = queue.Queue()
+
+    def put(self, message):
+        self.q.put(message)
+
+    def get(self, timeout=None):
+        try:
+            return self.q.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+
+class SilentMailbox(GoodMailbox):  # forgets to notify: readers sleep until their timeout
     def put(self, message):
         with self.changed:
             self.messages.append(message)
 
 
-def test_mailbox():
-    assert checks.check_mailbox(GoodMailbox)
-    silent = checks.check_mailbox(SilentMailbox)
-    assert not silent and "notify" in repr(silent)
+class SleepPollingMailbox:  # polls with a sleep loop instead of waiting on a Condition
+    def __init__(self):
+        self.messages, self.lock = [], threading.Lock()
+
+    def put(self, message):
+        with self.lock:
+            self.messages.append(message)
+
+    def get(self, timeout=None):
+        deadline = time.monotonic() + (timeout if timeout is not None else 1e9)
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.messages:
+                    return self.messages.pop(0)
+            time.sleep(0.01)
+        return None
 
 
-def test_limited():
-    def right(download, urls, limit):
-        slots = threading.Semaphore(limit)
-
-        def one(url):
-            with slots:
-                return download(url)
-
-        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
-            return list(pool.map(one, urls))
-
-    def unlimited(download, urls, limit):
-        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
-            return list(pool.map(download, urls))
-
-    def serial(download, urls, limit):
-        return [download(u) for u in urls]
-
-    assert checks.check_limited(right)
-    assert not checks.check_limited(unlimited)
-    assert not checks.check_limited(serial)
+class ShortWaitMailbox(GoodMailbox):  # polls with short waits on the Condition
+    def get(self, timeout=None):
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not self.messages:
+                if time.monotonic() >= deadline:
+                    return None
+                self.changed.wait(0.02)
+            return self.messages.pop(0)
 
 
-def test_stops_at_sentinel():
-    def right(q, results):
-        while (item := q.get()) is not None:
-            results.append(item * 2)
-
-    def never_stops(q, results):
-        while True:
-            item = q.get()
-            if item is not None:
-                results.append(item * 2)
-
-    assert checks.check_stops_at_sentinel(right)
-    assert not checks.check_stops_at_sentinel(never_stops)
-
-
-def test_collects_before_joining():
-    def right(q, children):
-        items = [q.get() for _ in children]
-        for child in children:
-            child.join()
-        return items
-
-    def joins_first(q, children):
-        for child in children:
-            child.join()
-        return [q.get() for _ in children]
-
-    assert checks.check_collects_before_joining(right)
-    wrong = checks.check_collects_before_joining(joins_first)
-    assert not wrong and "before reading" in repr(wrong)
-
-
-def test_fork_order():
-    assert checks.check_fork_order(lambda p, left, right: (min(left, right), max(left, right)))
-    assert checks.check_fork_order(lambda p, left, right: (right, left) if p == 0 else (left, right))
-    assert not checks.check_fork_order(lambda p, left, right: (left, right))
-    assert not checks.check_fork_order(lambda p, left, right: (left, left))
-
-
-def test_waiter_seats():
-    assert checks.check_waiter_seats(4)
-    assert not checks.check_waiter_seats(5)
-    assert not checks.check_waiter_seats(2)
-    assert not checks.check_waiter_seats(None)
-
-
-def test_patient_queue_style_helpers_do_not_leak():
-    assert queue.Queue  # the checks above left nothing behind
-    assert [t for t in threading.enumerate() if t.name.startswith("philosopher")] == []
-
-
-def test_lesson_04_checks_cannot_hang_and_want_the_semaphore_to_limit():
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never returns
-        def get(self, timeout=None):
-            with self.changed:
-                while not self.messages:
-                    self.changed.wait(timeout)
-                return self.messages.pop(0)
-
-    stuck = checks.check_mailbox(RestartsItsTimeout)
-    assert not stuck and "wait_for" in repr(stuck)
-
-    def pool_of_limit(download, urls, limit):
-        with ThreadPoolExecutor(max_workers=limit) as pool:
-            return list(pool.map(download, urls))
-
-    def never_releases(download, urls, limit):
-        slots = threading.Semaphore(limit)
-
-        def one(url):
-            # Forgets to release. (For this test's sake the waiting ends after 3 s: pool threads
-            # stuck for ever would keep the test process from exiting.)
-            if not slots.acquire(timeout=3):
+class NewestFirstMailbox(GoodMailbox):
+    def get(self, timeout=None):
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.messages, timeout=timeout):
                 return None
+            return self.messages.pop()
+
+
+class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never returns
+    def get(self, timeout=None):
+        with self.changed:
+            while not self.messages:
+                self.changed.wait(timeout)
+            return self.messages.pop(0)
+
+
+class StubMailbox:  # the exercise cell as given
+    def __init__(self):
+        self.messages = []
+
+    def put(self, message): ...
+
+    def get(self, timeout=None): ...
+
+
+class CannotBeMade:
+    def __init__(self):
+        raise RuntimeError("boom")
+
+
+def mailbox_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("mailbox-reader")]
+
+
+@pytest.mark.parametrize("answer", [GoodMailbox, DequeMailbox, QueueMailbox])
+def test_mailbox_passes_right_answers_in_any_style(answer):
+    result = checks.check_mailbox(answer)
+    assert result, repr(result)
+    assert mailbox_threads() == []
+
+
+def test_mailbox_notes_what_a_right_answer_could_do_better():
+    assert "notify()" in repr(checks.check_mailbox(DequeMailbox))
+    assert "queue.Queue" in repr(checks.check_mailbox(QueueMailbox))
+    assert "would do" not in repr(checks.check_mailbox(GoodMailbox))
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (StubMailbox, "put must store the message"),
+        (SilentMailbox, "notify"),
+        (SleepPollingMailbox, "polling"),
+        (ShortWaitMailbox, "polling"),
+        (NewestFirstMailbox, "oldest"),
+        (RestartsItsTimeout, "wait_for"),
+        (CannotBeMade, "RuntimeError: boom"),
+        (None, "class itself"),
+        (42, "class itself"),
+        (object, "two methods"),
+    ],
+)
+def test_mailbox_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_mailbox(answer)
+    assert not result
+    assert hint in repr(result)
+    time.sleep(0.1)  # a reader the check unblocked finishes
+    assert mailbox_threads() == []
+
+
+# --- lesson 04, exercise 2: at most `limit` downloads at once --------------------------------
+
+
+def fetch_with_pool(download, urls, limit):
+    slots = threading.BoundedSemaphore(limit)
+
+    def one(url):
+        with slots:
             return download(url)
 
-        with ThreadPoolExecutor(max_workers=len(urls)) as pool:
-            return list(pool.map(one, urls))
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
 
-    assert not checks.check_limited(pool_of_limit)
-    hung = checks.check_limited(never_releases, deadline=1.0)
-    assert not hung and "release" in repr(hung)
+
+def fetch_with_plain_threads(download, urls, limit):  # no pool, acquire/release by hand, results by index
+    gate = threading.Semaphore(limit)
+    results = [None] * len(urls)
+
+    def one(index, url):
+        if not gate.acquire(timeout=10):
+            return
+        try:
+            results[index] = download(url)
+        finally:
+            gate.release()
+
+    threads = [threading.Thread(target=one, args=(i, url)) for i, url in enumerate(urls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    return results
+
+
+def fetch_unlimited(download, urls, limit):
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(download, urls))
+
+
+def fetch_semaphore_per_call(download, urls, limit):
+    def one(url):
+        with threading.Semaphore(limit):  # a new semaphore each time: limits nothing
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+def fetch_with_small_pool(download, urls, limit):
+    with ThreadPoolExecutor(max_workers=limit) as pool:
+        return list(pool.map(download, urls))
+
+
+def fetch_out_of_order(download, urls, limit):
+    slots = threading.Semaphore(limit)
+
+    def one(url):
+        with slots:
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return [f.result() for f in as_completed([pool.submit(one, url) for url in urls])][::-1]
+
+
+def fetch_never_releases(download, urls, limit):
+    slots = threading.Semaphore(limit)
+
+    def one(url):
+        if not slots.acquire(timeout=3):  # bounded only so this test's threads end
+            return None
+        return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+@pytest.mark.parametrize("answer", [fetch_with_pool, fetch_with_plain_threads])
+def test_limited_passes_right_answers_in_any_style(answer):
+    result = checks.check_limited(answer)
+    assert result, repr(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint", "deadline"),
+    [
+        (fetch_unlimited, "ONE semaphore", 10),
+        (fetch_semaphore_per_call, "ONE semaphore", 10),
+        (fetch_with_small_pool, "one thread per url", 10),
+        (fetch_out_of_order, "order of the urls", 10),
+        (fetch_never_releases, "release", 1),
+        (lambda download, urls, limit: None, "order of the urls", 10),
+        (lambda: None, "raised TypeError", 10),
+        ("fetch_all", "function itself", 10),
+    ],
+)
+def test_limited_fails_wrong_answers_with_the_right_hint(answer, hint, deadline):
+    result = checks.check_limited(answer, deadline=deadline)
+    assert not result
+    assert hint in repr(result)
+
+
+# --- lesson 05, exercise 1: stop at the sentinel ----------------------------------------------
+
+
+def consumer_walrus(q, results):  # the lesson's answer
+    while True:
+        item = q.get(timeout=30)
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_iter(q, results):  # iter(callable, sentinel), task_done after each
+    for item in iter(q.get, None):
+        results.append(item * 2)
+        q.task_done()
+    q.task_done()  # the sentinel's
+
+
+def consumer_puts_the_sentinel_back(q, results):  # one sentinel that every consumer passes on
+    while True:
+        item = q.get()
+        if item is None:
+            q.task_done()
+            q.put(None)
+            return
+        results.append(2 * item)
+        q.task_done()
+
+
+def consumer_stops_at_zero(q, results):  # `while item := ...` stops at the falsy item 0
+    while item := q.get():
+        results.append(item * 2)
+        q.task_done()
+
+
+def consumer_never_stops(q, results):
+    while True:
+        item = q.get()
+        q.task_done()
+        if item is not None:
+            results.append(item * 2)
+
+
+def consumer_quits_when_empty(q, results):  # takes an empty queue for the end of the work
+    while True:
+        try:
+            item = q.get(timeout=0.05)
+        except queue.Empty:
+            return
+        q.task_done()
+        if item is None:
+            return
+        results.append(item * 2)
+
+
+def consumer_forgets_task_done(q, results):
+    while (item := q.get()) is not None:
+        results.append(item * 2)
+
+
+def consumer_doubles_the_sentinel(q, results):
+    while True:
+        item = q.get()
+        results.append(item * 2)
+        q.task_done()
+        if item is None:
+            return
+
+
+def consumer_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("exercise-consumer")]
+
+
+@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back])
+def test_stops_at_sentinel_passes_right_answers_in_any_style(answer):
+    result = checks.check_stops_at_sentinel(answer)
+    assert result, repr(result)
+    assert consumer_threads() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (consumer_stops_at_zero, "item 0"),
+        (consumer_never_stops, "still asking"),
+        (consumer_quits_when_empty, "only empty"),
+        (consumer_forgets_task_done, "task_done"),
+        (consumer_doubles_the_sentinel, "raised TypeError"),
+        (None, "function itself"),
+    ],
+)
+def test_stops_at_sentinel_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_stops_at_sentinel(answer)
+    assert not result
+    assert hint in repr(result)
+    assert consumer_threads() == []  # the patient queue ended every consumer
+
+
+# --- lesson 05, exercise 2: read, then join ---------------------------------------------------
+
+
+def collect_in_a_comprehension(q, children):  # the lesson's answer
+    items = [q.get(timeout=30) for _ in children]
+    for child in children:
+        child.join(timeout=30)
+    return items
+
+
+def collect_in_a_loop(q, children):  # no timeouts, a while loop, join in a comprehension
+    items = []
+    while len(items) < len(children):
+        items.append(q.get())
+    [child.join() for child in children]
+    return items
+
+
+def collect_joins_first(q, children):
+    for child in children:
+        child.join()
+    return [q.get() for _ in children]
+
+
+def collect_one_then_join(q, children):  # reads one item, joins its "own" child: may wait for ever
+    items = []
+    for child in children:
+        items.append(q.get())
+        child.join()
+    return items
+
+
+def collect_never_joins(q, children):
+    return [q.get() for _ in children]
+
+
+def collect_too_many(q, children):
+    items = [q.get() for _ in range(len(children) + 1)]
+    for child in children:
+        child.join()
+    return items
+
+
+@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop])
+def test_collects_before_joining_passes_right_answers_in_any_style(answer):
+    result = checks.check_collects_before_joining(answer)
+    assert result, repr(result)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (collect_joins_first, "before reading every item"),
+        (collect_one_then_join, "before reading every item"),
+        (collect_never_joins, "did not join"),
+        (collect_too_many, "exactly len(children)"),
+        (lambda q, children: None, "list of the two items"),
+        ("collect", "function itself"),
+    ],
+)
+def test_collects_before_joining_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_collects_before_joining(answer)
+    assert not result
+    assert hint in repr(result)
+    assert multiprocessing.active_children() == []
+
+
+# --- lesson 06, exercise 1: a strategy that cannot deadlock ------------------------------------
+
+
+def left_handed(me, left, right, eat):  # the lesson's answer
+    first, second = (right, left) if me == 0 else (left, right)
+    with first, second:
+        eat()
+
+
+def lowest_first(me, left, right, eat):  # a global order, with nested blocks and acquire/release
+    first, second = (left, right) if left.number < right.number else (right, left)
+    first.acquire()
+    try:
+        second.acquire()
+        try:
+            eat()
+        finally:
+            second.release()
+    finally:
+        first.release()
+
+
+def polite(me, left, right, eat):  # try-lock with a timeout on the second fork, and a random back-off
+    import random
+
+    with left:
+        if right.acquire(timeout=0.005):
+            try:
+                eat()
+            finally:
+                right.release()
+            return
+    time.sleep(random.uniform(0.001, 0.005))
+
+
+TABLE_LOCK = threading.Lock()
+
+
+def one_at_a_time(me, left, right, eat):  # correct, but one lock for the whole table
+    with TABLE_LOCK, left, right:
+        eat()
+
+
+def everyone_right_handed(me, left, right, eat):
+    with right, left:
+        eat()
+
+
+def naive(me, left, right, eat):
+    with left, right:
+        eat()
+
+
+def eats_with_one_fork(me, left, right, eat):
+    with left:
+        eat()
+
+
+def never_eats(me, left, right, eat):  # picks up forks in a safe order, but forgets to eat
+    first, second = sorted((left, right), key=lambda fork: fork.number)
+    with first, second:
+        pass
+
+
+def philosopher_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("philosopher")]
+
+
+@pytest.mark.parametrize("answer", [left_handed, lowest_first, polite])
+def test_no_deadlock_passes_right_answers_in_any_style(answer):
+    result = checks.check_no_deadlock(answer)
+    assert result, repr(result)
+    assert philosopher_threads() == []
+
+
+def test_no_deadlock_passes_a_safe_but_serial_answer_with_a_note():
+    result = checks.check_no_deadlock(one_at_a_time)
+    assert result and "only one philosopher ever ate at a time" in repr(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (everyone_right_handed, "deadlock after"),
+        (naive, "P0 → P1 → P2 → P3 → P4 → P0"),
+        (eats_with_one_fork, "tried to eat"),
+        (never_eats, "nobody ate"),
+        (lambda me, left, right, eat: 1 / 0, "ZeroDivisionError"),
+        (None, "pass it itself"),
+    ],
+)
+def test_no_deadlock_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_no_deadlock(answer)
+    assert not result
+    assert hint in repr(result)
+    assert philosopher_threads() == []
+
+
+# --- lesson 06, exercise 2: the waiter's seats ----------------------------------------------------
+
+
+def most_seats(philosophers):  # the lesson's answer
+    return philosophers - 1
+
+
+@pytest.mark.parametrize("answer", [most_seats, lambda n: max(1, n - 1), lambda n: float(len(range(1, n)))])
+def test_waiter_seats_passes_right_answers_in_any_style(answer):
+    result = checks.check_waiter_seats(answer)
+    assert result, repr(result)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda n: n, "How many must be kept away"),
+        (lambda n: n // 2, "is safe, but more are"),
+        (lambda n: n - 2, "is safe, but more are"),
+        (lambda n: "4", "whole number"),
+        (lambda n: True, "whole number"),
+        (lambda n: n - 1.5, "whole number"),
+        (4, "function"),
+        (lambda: 4, "raised TypeError"),
+    ],
+)
+def test_waiter_seats_fails_wrong_answers_with_the_right_hint(answer, hint):
+    result = checks.check_waiter_seats(answer)
+    assert not result
+    assert hint in repr(result)
+
+
+# --- every check, given anything, returns a verdict and never raises -----------------------------
+
+ODD_ANSWERS = [None, 0, "text", object(), lambda *args: 1 / 0, type("Weird", (), {"__init__": lambda self: None})]
+
+
+@pytest.mark.parametrize("name", ["check_mailbox", "check_limited", "check_stops_at_sentinel",
+                                  "check_collects_before_joining", "check_no_deadlock", "check_waiter_seats"])
+def test_no_check_raises_whatever_it_is_given(name):
+    check = getattr(checks, name)
+    for answer in ODD_ANSWERS:
+        result = check(answer)
+        assert isinstance(result, checks.Verdict) and not result, (name, answer, result)
+    assert philosopher_threads() == [] and multiprocessing.active_children() == []
+
+
+# --- the tools the checks share -------------------------------------------------------------------
+
+
+def test_call_within_reports_a_value_an_error_or_a_call_still_running():
+    from helpers.checks.bounded import call_within
+
+    assert call_within(lambda x: x * 2, 21, seconds=5).value == 42
+    failed = call_within(lambda: 1 / 0, seconds=5)
+    assert failed.finished and "ZeroDivisionError" in failed.describe_error()
+    release = threading.Event()
+    slow = call_within(release.wait, 10, seconds=0.05)
+    assert not slow.finished and slow.thread.daemon and slow.thread.is_alive()
+    release.set()
+    slow.thread.join(timeout=5)
+    assert slow.finished and slow.value is True
+
+
+def test_never_raises_turns_a_surprise_into_a_failing_verdict():
+    from helpers.checks.bounded import never_raises
+
+    @never_raises
+    def fragile(answer):
+        return checks.verdict(True, str(1 / answer), "")
+
+    assert fragile(1)
+    broken = fragile(0)
+    assert isinstance(broken, checks.Verdict) and not broken and "ZeroDivisionError" in repr(broken)

@@ -1,87 +1,220 @@
-"""Self-checks for lesson 04, Condition and Semaphore."""
+"""Self-checks for lesson 04, Condition and Semaphore.
+
+Each judges what the exercise asks for, however it is written: a mailbox whose
+readers sleep on a Condition until a message arrives (not a loop that wakes up
+to look), and a download function that never lets more than ``limit`` run at
+once while using one thread per url.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from helpers.checks.bounded import call_within, never_raises
 from helpers.checks.verdict import Verdict, verdict
+from helpers.i18n import _
 
 __all__ = ["check_limited", "check_mailbox"]
 
+WAIT_CODE = threading.Condition.wait.__code__
 
+
+def _attributes(obj: Any) -> list[Any]:
+    """The values of ``obj``'s attributes, whether kept in ``__dict__`` or in ``__slots__``."""
+    values = list(getattr(obj, "__dict__", {}).values())
+    for klass in type(obj).__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            if isinstance(name, str) and hasattr(obj, name):
+                values.append(getattr(obj, name))
+    return values
+
+
+def _conditions_of(obj: Any) -> list[threading.Condition]:
+    return [v for v in _attributes(obj) if isinstance(v, threading.Condition)]
+
+
+class _Counted:
+    """Counts calls of a Condition's ``wait`` and ``notify_all`` on one instance, then puts them back."""
+
+    def __init__(self, conditions: list[threading.Condition]) -> None:
+        self.conditions = conditions
+        self.waits = 0
+        self.notify_alls = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> _Counted:
+        for condition in self.conditions:
+            wait, notify_all = condition.wait, condition.notify_all
+
+            def counted_wait(timeout: float | None = None, _wait: Callable[..., bool] = wait) -> bool:
+                with self._lock:
+                    self.waits += 1
+                return _wait(timeout)
+
+            def counted_notify_all(_notify_all: Callable[[], None] = notify_all) -> None:
+                with self._lock:
+                    self.notify_alls += 1
+                _notify_all()
+
+            condition.wait = counted_wait  # type: ignore[method-assign]
+            condition.notify_all = counted_notify_all  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for condition in self.conditions:
+            vars(condition).pop("wait", None)
+            vars(condition).pop("notify_all", None)
+
+
+def _asleep_in_a_condition(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is, right now, inside ``Condition.wait`` (directly or via Queue, Event...)."""
+    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    while frame is not None:
+        if frame.f_code is WAIT_CODE:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@never_raises
 def check_mailbox(cls: Any) -> Verdict:
-    """Exercise 04.1: ``get(timeout)`` waits for a message, or returns None after ``timeout``."""
-    import time
+    """Exercise 04.1: readers of ``get(timeout)`` sleep on a Condition until ``put`` wakes them."""
+    if not callable(cls):
+        return verdict(False, "", _("pass your class itself: check_mailbox(Mailbox)."))
+    made = call_within(cls, seconds=2)
+    if not made.finished or made.error:
+        return verdict(False, "", _("creating a Mailbox failed: {error}").format(error=made.describe_error() or
+                                                                               _("it never returned")))
+    box = made.value
+    if not (callable(getattr(box, "put", None)) and callable(getattr(box, "get", None))):
+        return verdict(False, "", _("a Mailbox needs two methods, put(message) and get(timeout)."))
 
-    try:
-        box = cls()
-    except Exception as exc:
-        return verdict(False, "", f"creating your Mailbox raised {type(exc).__name__}: {exc}")
-    received: list[Any] = []
-    errors: list[str] = []
+    # 1. One reader, messages already there: the oldest comes out first.
+    for n in (1, 2, 3):
+        put = call_within(box.put, n, seconds=2)
+        if not put.finished or put.error:
+            return verdict(False, "", _("put({n}) failed: {error}").format(
+                n=n, error=put.describe_error() or _("it never returned")))
+    got = [call_within(box.get, 1.0, seconds=3) for _n in range(3)]
+    if not all(g.finished for g in got):
+        return verdict(False, "", _("get(timeout=1.0) with messages waiting never returned."))
+    if any(g.error for g in got):
+        first = next(g for g in got if g.error)
+        return verdict(False, "", _("get raised {error}").format(error=first.describe_error()))
+    if all(g.value is None for g in got):
+        return verdict(False, "", _("after put(1), put(2), put(3), get returned None three times: put must store "
+                                    "the message, and get take out the oldest one."))
+    if [g.value for g in got] != [1, 2, 3]:
+        return verdict(False, "", _("after put(1), put(2), put(3), three gets returned {got}: get must return the "
+                                    "oldest message first (pop(0) or a deque's popleft(), not pop()).")
+                       .format(got=[g.value for g in got]))
 
-    def reader() -> None:
-        try:
-            for _ in range(5):
-                received.append(box.get(timeout=2))
-        except Exception as exc:
-            errors.append(f"{type(exc).__name__}: {exc}")
-
-    readers = [threading.Thread(target=reader, daemon=True) for _ in range(2)]  # daemon: a safety net only
-    for r in readers:
-        r.start()
-    time.sleep(0.05)  # both readers are waiting on an empty mailbox now
-    try:
-        for n in range(10):
-            box.put(n)
-            time.sleep(0.002)
-    except Exception as exc:
-        return verdict(False, "", f"put raised {type(exc).__name__}: {exc}")
-    last_put = time.perf_counter()
-    for r in readers:
-        r.join(timeout=5)
-    late = time.perf_counter() - last_put
-    if any(r.is_alive() for r in readers) or late > 1.0:
-        return verdict(False, "", f"the readers got their messages {late:.1f} s after the last put: they slept "
-                                  "through it. Does `put` notify the waiting readers?")
-    if errors:
-        return verdict(False, "", f"get raised {errors[0]}")
-    if received and all(x is None for x in received):
-        return verdict(False, "", "get returned None every time: it should wait for a message (up to `timeout`).")
-    if sorted(x for x in received if x is not None) != list(range(10)):
-        return verdict(False, "", f"the readers got {sorted(map(str, received))}, not the 10 messages 0-9 "
-                                  "once each: take a message out under the condition's lock.")
-    probe: list[Any] = []
-
-    def empty_get() -> None:  # in a daemon thread: a get that never returns cannot hang the kernel
+    # 2. An empty mailbox: get sleeps on a Condition (not a polling loop) and returns None at its timeout.
+    conditions = _conditions_of(box)
+    with _Counted(conditions) as counted:
         started = time.perf_counter()
-        probe.append(box.get(timeout=0.2))
-        probe.append(time.perf_counter() - started)
+        reader = call_within(box.get, 1.0, seconds=0, name="mailbox-reader")
+        samples = []
+        for _n in range(10):
+            time.sleep(0.05)
+            if not reader.finished:
+                samples.append(_asleep_in_a_condition(reader.thread))
+        reader.thread.join(timeout=4)
+        waited = time.perf_counter() - started
+        early_waits = counted.waits
+    if not reader.finished:
+        call_within(box.put, "wake up", seconds=1)  # let the stuck reader return, so no thread is left behind
+        return verdict(False, "", _("get(timeout=1.0) on an empty mailbox had not returned after 4 s. A loop around "
+                                    "wait(timeout) starts the full timeout again each time round: use "
+                                    "wait_for(predicate, timeout), which counts down the time left."))
+    if reader.error:
+        return verdict(False, "", _("get on an empty mailbox raised {error}: return None when nothing arrived in "
+                                    "time.").format(error=reader.describe_error()))
+    if reader.value is not None or waited < 0.9:
+        return verdict(False, "", _("on an empty mailbox get(timeout=1.0) returned {value!r} after {seconds:.2f} s; "
+                                    "it should wait about 1 s and then return None.")
+                       .format(value=reader.value, seconds=waited))
+    if samples and (sum(samples) < len(samples) / 2 or early_waits > 4):
+        return verdict(False, "", _("while it waited, your get kept waking up to look again (polling: a sleep or a "
+                                    "short wait in a loop). Sleep on the Condition for all the time left "
+                                    "(wait_for does it) and let put's notify wake the reader."))
 
-    prober = threading.Thread(target=empty_get, daemon=True)
-    prober.start()
-    prober.join(timeout=2)
-    if prober.is_alive():
-        return verdict(False, "", "get(timeout=0.2) on an empty mailbox had not returned after 2 s. Waiting in a "
-                                  "loop restarts the timeout each time round: use wait_for(predicate, timeout).")
-    empty, waited = probe
-    if empty is not None or not 0.15 <= waited < 1.5:
-        return verdict(False, "", f"on an empty mailbox get(timeout=0.2) returned {empty!r} after {waited:.2f} s; "
-                                  "expected None after about 0.2 s. Use wait_for(..., timeout).")
-    return verdict(True, "10 messages to 2 waiting readers, each exactly once; an empty get times out.", "")
+    # 3. Two readers already asleep, ten messages: each message read once, and promptly.
+    readers = [call_within(_read_until_stop, box, seconds=0, name=f"mailbox-reader-{i}") for i in range(2)]
+    time.sleep(0.1)  # both readers are asleep on the empty mailbox now
+    with _Counted(conditions) as counted:
+        for n in [*range(10), STOP, STOP]:  # one STOP per reader, after the ten messages
+            put = call_within(box.put, n, seconds=2)
+            if not put.finished or put.error:
+                return verdict(False, "", _("put failed while readers waited: {error}").format(
+                    error=put.describe_error() or _("it never returned")))
+            time.sleep(0.002)
+        last_put = time.perf_counter()
+        for r in readers:
+            r.thread.join(timeout=5)
+        late = time.perf_counter() - last_put
+        notify_alls = counted.notify_alls
+    if any(not r.finished for r in readers):
+        for _n in range(20):  # unblock readers that are still asleep, so no thread is left behind
+            call_within(box.put, STOP, seconds=1)
+        return verdict(False, "", _("two readers were waiting and ten messages were put, but the readers were still "
+                                    "waiting 5 s later: does put notify the Condition?"))
+    if any(r.error for r in readers):
+        return verdict(False, "", _("get raised {error}").format(error=next(r for r in readers if r.error)
+                                                                 .describe_error()))
+    received = [m for r in readers for m in r.value]
+    if None in received:
+        return verdict(False, "", _("a reader's get(timeout=3) returned None although messages were being put: it "
+                                    "slept through them. Does put notify the waiting readers?"))
+    if late > 1.5:
+        return verdict(False, "", _("the readers got their messages {seconds:.1f} s after the last put: they slept "
+                                    "through it. Does put notify the waiting readers?").format(seconds=late))
+    if sorted(received) != list(range(10)):
+        return verdict(False, "", _("two readers should get the ten messages 0-9 once each, but got {got}: take a "
+                                    "message out while holding the Condition's lock.")
+                       .format(got=sorted(map(repr, received))))
+
+    praise = _("the oldest message comes first, an empty get sleeps and gives up at its timeout, and ten messages "
+               "reached two waiting readers once each.")
+    if any(isinstance(v, queue.Queue) for v in _attributes(box)):
+        praise += " " + _("(queue.Queue does all this for you: lesson 05. Here the point was to build it with a "
+                          "Condition.)")
+    elif notify_alls:
+        praise += " " + _("notify() would do here: any reader can take any message, so waking one per message is "
+                          "enough; notify_all() wakes every reader to find one message.")
+    return verdict(True, praise, "")
 
 
-def check_limited(fn: Callable[..., Any], limit: int = 2, deadline: float = 10.0) -> Verdict:
+STOP = "stop reading"  # the check's own sentinel: each reader stops at the first one it gets
+
+
+def _read_until_stop(box: Any) -> list[Any]:
+    """Read messages until STOP; a None (a timed-out get) is kept, for the verdict to report."""
+    got = []
+    while (message := box.get(3.0)) != STOP:
+        got.append(message)
+        if message is None:
+            break
+    return got
+
+
+@never_raises
+def check_limited(fn: Any, limit: int = 2, deadline: float = 10.0) -> Verdict:
     """Exercise 04.2: ``fn(download, urls, limit)`` never runs more than ``limit`` downloads at once."""
-    import time
-
-    running, peak, lock, threads = [0], [0], threading.Lock(), set()
+    if not callable(fn):
+        return verdict(False, "", _("define fetch_all(download, urls, limit) and pass the function itself."))
+    running, peak, calls, lock, threads = [0], [0], [0], threading.Lock(), set()
 
     def download(url: str) -> str:
         with lock:
-            threads.add(threading.current_thread().name)
+            threads.add(threading.current_thread())  # the object, not its id: ids are reused
+            calls[0] += 1
             running[0] += 1
             peak[0] = max(peak[0], running[0])
         time.sleep(0.05)
@@ -90,29 +223,28 @@ def check_limited(fn: Callable[..., Any], limit: int = 2, deadline: float = 10.0
         return url.upper()
 
     urls = [f"img{n}" for n in range(8)]
-    answer: list[Any] = []
-
-    def call() -> None:  # in a daemon thread: a semaphore never released cannot hang the kernel
-        try:
-            answer.append(("ok", fn(download, urls, limit)))
-        except Exception as exc:
-            answer.append(("error", f"{type(exc).__name__}: {exc}"))
-
-    caller = threading.Thread(target=call, daemon=True)
-    caller.start()
-    caller.join(timeout=deadline)
-    if caller.is_alive():
-        return verdict(False, "", f"no answer after {deadline:g} s: is every acquire matched by a release "
-                                  "(use `with`)?")
-    kind, got = answer[0]
-    if kind == "error":
-        return verdict(False, "", f"your function raised {got}")
-    if got is None or list(got) != [u.upper() for u in urls]:
-        return verdict(False, "", f"return the downloads' results in the order of the urls, got {got!r}.")
+    outcome = call_within(fn, download, urls, limit, seconds=deadline, name="fetch-all")
+    if not outcome.finished:
+        return verdict(False, "", _("no answer after {seconds:g} s: is every acquire matched by a release "
+                                    "(use `with`, or try/finally)?").format(seconds=deadline))
+    if outcome.error:
+        return verdict(False, "", _("your function raised {error}").format(error=outcome.describe_error()))
+    got = outcome.value
+    with contextlib.suppress(TypeError):  # a map iterator or a tuple is fine too
+        got = list(got)
+    if got != [u.upper() for u in urls]:
+        return verdict(False, "", _("return the downloads' results as a list in the order of the urls; got {got!r}.")
+                       .format(got=got))
+    if calls[0] != len(urls):
+        return verdict(False, "", _("download was called {calls} times for {urls} urls: call it once per url.")
+                       .format(calls=calls[0], urls=len(urls)))
     if peak[0] > limit:
-        return verdict(False, "", f"{peak[0]} downloads ran at once; the limit is {limit}. "
-                                  "Hold a Semaphore(limit) around each download.")
-    if peak[0] < limit or len(threads) <= limit:
-        return verdict(False, "", f"{len(threads)} threads did the downloads: use one thread per url, so that "
-                                  "the semaphore, not the pool size, does the limiting.")
-    return verdict(True, f"8 downloads, never more than {limit} at once.", "")
+        return verdict(False, "", _("{peak} downloads ran at once; the limit is {limit}. Share ONE semaphore of "
+                                    "{limit} between all the downloads: one made inside each call limits nothing.")
+                       .format(peak=peak[0], limit=limit))
+    if len(threads) < len(urls):
+        return verdict(False, "", _("{threads} threads did the {urls} downloads: use one thread per url, so that "
+                                    "the semaphore, not the number of threads, does the limiting.")
+                       .format(threads=len(threads), urls=len(urls)))
+    return verdict(True, _("{urls} downloads on {urls} threads, never more than {limit} at once.")
+                   .format(urls=len(urls), limit=limit), "")
