@@ -1,10 +1,40 @@
 """Code for the course *Python concurrency, hands-on*.
 
-Every function that a worker thread or process runs, every measurement and every
-plot lives here rather than in a notebook. Worker processes started with ``spawn``
-or ``forkserver`` import their function by its module name, and a function defined
-in a notebook cell has none they can import; a package installed with
-``pip install -e .`` has one in every process.
+The rule: the concurrency code a lesson teaches (threads, locks, conditions, queues,
+coroutines, locking strategies) is written in the lesson's notebook, where the
+learner reads and changes it. This package holds only what must be importable by
+name, and the instruments:
+
+* the targets of process pools and ``multiprocessing.Process``: under ``spawn`` and
+  ``forkserver`` a worker process imports its function by module name, and a
+  notebook cell has none it can import (lesson 01 shows the error);
+* measurement, timelines, plots, watchdogs, local servers, widgets and self-checks,
+  which are not the lesson's subject and are tested here like a library.
+
+Which module serves which lesson:
+
+======================  ====================================================================
+lesson                  modules
+======================  ====================================================================
+every lesson            ``cleanup`` (nothing left running), ``timeline`` (spans, Recorder,
+                        Gantt charts), ``checks`` (self-checks, one module per lesson),
+                        ``i18n`` and ``fonts`` (English or Chinese), ``paths`` (folders),
+                        ``source`` (show module code highlighted), ``python_build`` (which
+                        Python, which build), ``widget_tools``
+00 why concurrency      ``setup_check`` (also ``python -m helpers``), ``workloads``,
+                        ``identity``, ``responsiveness``, ``measure``
+01 thumbnails           ``thumbnails`` (also a command line), ``measure``, ``executors``,
+                        ``speedup_plot``, ``thumbnail_gallery``, ``scaling_explorer``,
+                        ``spawn_demo``
+02 races and locks      ``bank``, ``interleavings``, ``races``, ``shared_counter``, ``locks``
+03 daemons              ``daemon_demos``, ``stopping``
+04 Condition/Semaphore  ``conditions``
+05 queues               ``pipeline``, ``pipes_and_shared_memory``
+06 philosophers         ``philosophers`` (the table, the watchdog, the wait-for graph)
+07 async I/O            ``echo``, ``slow_server``, ``fetch``, ``recorded_run``
+08 choosing, scaling    ``headlines``, ``amdahl``, ``costs``, ``gil_across_builds``,
+                        ``subinterpreters``, ``measure``
+======================  ====================================================================
 """
 
 __version__ = "0.1.0"
