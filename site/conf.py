@@ -50,8 +50,11 @@ myst_enable_extensions = ["dollarmath"]
 smartquotes = False  # quotes stay as written: the lessons quote code and error messages
 myst_heading_anchors = 4
 myst_heading_slug_func = "coursesite.sphinx_ext.github_slug"
-# MathJax 3 from the npm package, served with the page (Sphinx would load MathJax 4 from a CDN).
+# MathJax 3 from the npm package, served with the page (Sphinx would load MathJax 4 from a CDN),
+# with a configuration that lets the widgets' labels be typeset by it (see the file).
 mathjax_path = "vendor/mathjax/tex-chtml.js"
+mathjax_config_path = "mathjax-config.js"
+myst_update_mathjax = False
 
 html_theme = "sphinx_book_theme"
 html_title = project

@@ -185,6 +185,7 @@ def build(args: argparse.Namespace) -> int:
     for stale in out.iterdir() if out.is_dir() else ():
         if stale.is_dir() and stale.name in ed.EDITIONS and stale.name not in site["editions"]:
             shutil.rmtree(stale)  # an edition an earlier build had
+    shutil.rmtree(out / "jupyter_execute", ignore_errors=True)  # MyST-NB's scratch folder, beside the editions
     (out / "index.html").write_text(landing_page(site), encoding="utf-8")
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and _images/ as they are
     # What the site tests read: every page, and where and when each lesson ran.

@@ -29,7 +29,7 @@ class Edition:
     html_lang: str  # the <html lang> attribute
     notebooks: str  # folder of its lessons, relative to the course root
     readme: tuple[str, ...]  # candidates, first that exists wins
-    docs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (key, staged path, candidates)
+    docs: tuple[tuple[str, tuple[str, ...]], ...]  # (key, candidates): staged where found, so links hold
 
 
 ENGLISH = Edition(
@@ -40,8 +40,8 @@ ENGLISH = Edition(
     notebooks="notebooks",
     readme=("README.md",),
     docs=(
-        ("doc/INSTRUCTOR", "docs/INSTRUCTOR.md", ("docs/INSTRUCTOR.md",)),
-        ("doc/GLOSSARY", "docs/GLOSSARY.md", ("docs/GLOSSARY.md",)),
+        ("doc/INSTRUCTOR", ("docs/INSTRUCTOR.md",)),
+        ("doc/GLOSSARY", ("docs/GLOSSARY.md",)),
     ),
 )
 # Where issue 14 puts the Chinese guide and glossary is open: every likely place is
@@ -54,10 +54,8 @@ CHINESE = Edition(
     notebooks="notebooks/zh-CN",
     readme=("README.zh-CN.md", "README.md"),
     docs=(
-        ("doc/INSTRUCTOR", "docs/zh-CN/INSTRUCTOR.md",
-         ("docs/zh-CN/INSTRUCTOR.md", "docs/INSTRUCTOR.zh-CN.md", "docs/INSTRUCTOR.md")),
-        ("doc/GLOSSARY", "docs/zh-CN/GLOSSARY.md",
-         ("docs/zh-CN/GLOSSARY.md", "docs/GLOSSARY.zh-CN.md", "docs/GLOSSARY.md")),
+        ("doc/INSTRUCTOR", ("docs/zh-CN/INSTRUCTOR.md", "docs/INSTRUCTOR.zh-CN.md", "docs/INSTRUCTOR.md")),
+        ("doc/GLOSSARY", ("docs/zh-CN/GLOSSARY.md", "docs/GLOSSARY.zh-CN.md", "docs/GLOSSARY.md")),
     ),
 )
 EDITIONS = {e.code: e for e in (ENGLISH, CHINESE)}
@@ -110,10 +108,10 @@ def pages(course: Path, edition: Edition, only: list[str] | None = None) -> list
     for notebook in lessons(course, edition, only):
         staged = f"{edition.notebooks}/{notebook.name}"
         found.append(Page(f"lesson/{notebook.stem}", notebook, staged))
-    for key, staged, candidates in edition.docs:
+    for key, candidates in edition.docs:
         source = first_existing(course, candidates)
         if source is not None:
-            found.append(Page(key, course / source, staged, translated=source == candidates[0]))
+            found.append(Page(key, course / source, source, translated=source != candidates[-1] or edition is ENGLISH))
     credits = course / "images" / "SOURCES.md"
     if credits.is_file():
         found.append(Page("credits", credits, "images/SOURCES.md", translated=edition is ENGLISH))

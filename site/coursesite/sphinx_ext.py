@@ -114,9 +114,30 @@ def rewrite_outside_links(app: Sphinx, doctree: nodes.document) -> None:
         node.replace_self(reference)
 
 
+def fix_chinese_stemmer(app: Sphinx, exception: Exception | None) -> None:
+    """Sphinx 9.0's Chinese search names a JavaScript stemmer that does not exist.
+
+    Its ``language_data.js`` ends with ``window.Stemmer = ChineseStemmer;`` while the
+    code it ships is ``EnglishStemmer`` (Chinese search stems Latin words in English):
+    the search page then fails with "ChineseStemmer is not defined". Sphinx issue
+    #14229, fixed by pull request #14416 after 9.0; until the course can use that
+    release, the built file is corrected here (and left alone once it is right).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    data = Path(app.outdir) / "_static" / "language_data.js"
+    if not data.is_file():
+        return
+    code = data.read_text(encoding="utf-8")
+    if "window.Stemmer = ChineseStemmer;" in code and "ChineseStemmer=" not in code.replace(" ", ""):
+        data.write_text(code.replace("window.Stemmer = ChineseStemmer;", "window.Stemmer = EnglishStemmer;"),
+                        encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("course_edition", "en", "env")
     app.add_config_value("course_site_file", "", "env")
     app.connect("html-page-context", add_switch)
     app.connect("doctree-read", rewrite_outside_links)
+    app.connect("build-finished", fix_chinese_stemmer)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,8 @@
 """The site's own words (the boxes it adds to a page), in each edition's language.
 
+In the Chinese strings, punctuation stays outside ``**bold**``: CommonMark does not
+close emphasis on a full-width colon followed by a Chinese character.
+
 They are few and belong to the site, not to the course's message catalogue: the
 site is built by a Python that may not have the course's ``helpers`` installed
 in the same environment, and these sentences never appear in a notebook.
@@ -49,23 +52,23 @@ TEXT = {
     "zh-CN": {
         "run_title": "运行本课",
         "run_local": (
-            "**在自己的电脑上：**获取课程，在课程文件夹中运行 README 里的两条命令"
+            "**在自己的电脑上**：获取课程，在课程文件夹中运行 README 里的两条命令"
             "（需要 Python 3.11 或更新版本以及 `make`；没有 `make` 时，步骤见 [README]({readme})）。"
             "然后在 JupyterLab 中打开 `{path}`。"
         ),
         "run_binder": (
-            "**直接在浏览器中运行，无需安装：**[在 Binder 上打开本课]({binder})"
+            "**直接在浏览器中运行，无需安装**：[在 Binder 上打开本课]({binder})"
             "（免费服务，启动可能需要几分钟）。"
         ),
         "executed": (
-            "**本页的运行环境：**{machine} · {cores} · {python} · 启动方式 `{start_method}` · {date}。"
+            "**本页的运行环境**：{machine} · {cores} · {python} · 启动方式 `{start_method}` · {date}。"
             "页面上的所有耗时和加速比都来自这台机器；在你的机器上数字会不同，本课会教你如何解读它们。"
         ),
         "cores": "{n} 个可用核心",
         "cmd_lab": "创建 .venv，安装全部依赖，打开 JupyterLab",
         "cmd_test": "运行全部测试",
         "still_caption": (
-            "**静态图：**构建本页时按下一次 {buttons} 后，上方控件画出的结果。"
+            "**静态图**：构建本页时按下一次 {buttons} 后，上方控件画出的结果。"
             "这里的控件只显示它最后的状态；在 JupyterLab 中它可以实际运行（见页首的“{run_title}”）。"
         ),
         "live_only": (
