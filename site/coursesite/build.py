@@ -72,6 +72,7 @@ def site_description(course: Path, chosen: list[ed.Edition], only: list[str] | N
         "repository": repository,
         "branch": branch,
         "vendor": str(static),
+        "lessons": only or [],  # a partial build (--lessons) says so
         "editions": {
             e.code: {
                 "html_lang": e.html_lang,

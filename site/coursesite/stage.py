@@ -171,7 +171,7 @@ def still_cell(index: int, info: dict, image: str | None, stem: str, edition: Ed
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)
         source = "\n".join([
-            f"```{{figure}} {name}", ":class: course-still", f":alt: {text(code, 'still_alt', buttons=plain)}", "",
+            f"```{{figure}} {name}", ":figclass: course-still", f":alt: {text(code, 'still_alt', buttons=plain)}", "",
             text(code, "still_caption", buttons=buttons, run_title=run_title), "```",
         ])
     else:
