@@ -131,18 +131,18 @@ FACTS = """() => {
   };
 }""".replace("SCRIPT", WIDGET_VIEW.replace('"', '\\"'))
 
-# Draws each Chinese character the page shows, in the font its element uses, and
-# compares it with a character no font has: identical pixels mean a missing-glyph box.
+# Draws each character beyond ASCII that the page shows (Chinese, symbols, emoji), in
+# the font its element uses, and compares it with a character no font has: identical
+# pixels mean the reader sees a missing-glyph box.
 TOFU = """() => {
-  const cjk = (c) => { const p = c.codePointAt(0);
-    return (p >= 0x2E80 && p <= 0x9FFF) || (p >= 0xF900 && p <= 0xFAFF) || (p >= 0xFF00 && p <= 0xFFEF)
-        || (p >= 0x20000 && p <= 0x3FFFF); };
+  const shown = (c) => { const p = c.codePointAt(0);
+    return p > 0x7F && !(p >= 0xE000 && p <= 0xF8FF) && !/[\\p{M}\\p{Cf}\\p{Z}\\p{Cc}]/u.test(c); };
   const groups = new Map();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
     if (!el || el.closest("script, style") || el.getClientRects().length === 0) continue;
-    const chars = [...node.data].filter(cjk);
+    const chars = [...node.data].filter(shown);
     if (!chars.length) continue;
     const cs = getComputedStyle(el);
     const font = `${cs.fontStyle} ${cs.fontWeight} 40px ${cs.fontFamily}`;
@@ -210,6 +210,9 @@ def page_problems(context, site: Site, path: str) -> list[str]:
             problems.append("no language switch")
         if key is not None and key.startswith("lesson/"):
             problems += lesson_problems(site, edition, key, facts)
+        tofu = page.evaluate(TOFU)
+        if tofu["missing"]:
+            problems.append(f"missing-glyph boxes for {''.join(tofu['missing'])!r}")
         if edition is not None and site.manifest["editions"][edition]["html_lang"].startswith("zh"):
             problems += chinese_problems(context, page)
         return problems
@@ -246,9 +249,6 @@ def lesson_problems(site: Site, edition: str, key: str, facts: dict) -> list[str
 
 def chinese_problems(context, page) -> list[str]:
     problems = []
-    tofu = page.evaluate(TOFU)
-    if tofu["missing"]:
-        problems.append(f"missing-glyph boxes for {''.join(tofu['missing'])!r}")
     fonts = cjk_fonts_used(context, page)
     if fonts and not any(CJK_FONT.search(f) for f in fonts):
         problems.append(f"Chinese text drawn without a CJK font (fonts used: {fonts})")

@@ -92,12 +92,12 @@ def test_pages_open_from_disk_with_the_network_off(browser, fixture_site):
 
 
 def test_the_glyph_check_sees_boxes(context):
-    """The check itself: Chinese drawn in a CJK font passes, a character no font has is a box."""
+    """The check itself: Chinese and emoji with their fonts pass, a character no font has is a box."""
     page = context.new_page()
     try:
-        page.set_content('<p style="font-family: sans-serif">线程与进程 \U00030000</p>')
+        page.set_content('<p style="font-family: sans-serif">线程与进程 ❌ · \U00030000</p>')
         found = page.evaluate(TOFU)
     finally:
         page.close()
-    assert found["checked"] == 5  # 线 程 与 进, and the one no font has
+    assert found["checked"] == 7  # 线 程 与 进 ❌ ·, and the one no font has
     assert found["missing"] == ["\U00030000"]

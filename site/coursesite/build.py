@@ -3,8 +3,8 @@
 1. Fetch the pinned JavaScript from the npm registry (``coursesite.vendor``): the
    only step that uses the network.
 2. Everything after runs, when the machine allows it, in a network namespace of its
-   own with only the loopback interface (``unshare --net``): executing the lessons
-   and running Sphinx and its theme provably fetch nothing from any site.
+   own with only the loopback interface (``coursesite.offline``): executing the
+   lessons and running Sphinx and its theme provably fetch nothing from any site.
 3. For each edition: stage its pages, execute each lesson (or take it from the
    cache), render with Sphinx into ``OUT/<edition>/``; then a landing page
    ``OUT/index.html`` that links the editions.
@@ -19,13 +19,10 @@ the GitHub repository the Binder and source links point to.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import html
 import json
 import os
 import shutil
-import socket
-import struct
 import subprocess
 import sys
 import time
@@ -34,34 +31,13 @@ from pathlib import Path
 import nbformat
 
 from coursesite import editions as ed
-from coursesite import execute, stage
+from coursesite import execute, offline, stage
 from coursesite.strings import text
 from coursesite.vendor import vendor
 
 SITE = Path(__file__).resolve().parents[1]
 WORK = SITE / "_build"
 DEFAULT_REPOSITORY = "python-concurrency-hands-on/course"  # set SITE_REPOSITORY before publishing
-INSIDE = "COURSE_SITE_ISOLATED"
-
-
-def loopback_up() -> None:
-    """Bring up ``lo`` in a fresh network namespace (kernels talk to Jupyter over 127.0.0.1)."""
-    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        request = struct.pack("16sh", b"lo", 0)
-        flags = struct.unpack("16sh", fcntl.ioctl(s, siocgifflags, request))[1]
-        fcntl.ioctl(s, siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
-
-
-def isolation_command() -> list[str] | None:
-    """``unshare`` arguments that give a process no network but loopback, if this machine allows it."""
-    if shutil.which("unshare") is None:
-        return None
-    for command in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
-        probe = subprocess.run([*command, "true"], capture_output=True)
-        if probe.returncode == 0:
-            return command
-    return None
 
 
 def site_description(course: Path, chosen: list[ed.Edition], only: list[str] | None, repository: str,
@@ -161,15 +137,12 @@ def build(args: argparse.Namespace) -> int:
     only = ed.lesson_filter(args.lessons)
     static = vendor(args.downloads.resolve(), work / "static")  # the network, for the last time
 
-    if args.isolate and os.environ.get(INSIDE) != "1":
-        command = isolation_command()
-        if command is not None:
-            print(f"building with no network but loopback ({' '.join(command)})", flush=True)
-            env = dict(os.environ, **{INSIDE: "1"})
-            return subprocess.call([*command, sys.executable, "-m", "coursesite.build", *sys.argv[1:]], env=env)
-        print("note: this machine cannot isolate the build from the network (unshare); building anyway")
-    if os.environ.get(INSIDE) == "1":
-        loopback_up()
+    if args.isolate and not offline.isolated():
+        code = offline.rerun_isolated(["-m", "coursesite.build", *args.argv])
+        if code is not None:
+            return code
+    elif offline.isolated():
+        offline.loopback_up()
 
     site = site_description(course, chosen, only, args.repository, args.branch, static)
     site_file = work / "site.json"
@@ -212,8 +185,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    args.argv = argv
     try:
-        return build(parser().parse_args(argv))
+        return build(args)
     except (execute.ExecutionFailed, subprocess.CalledProcessError, FileNotFoundError, ValueError) as exc:
         print(f"site build failed: {exc}", file=sys.stderr)
         return 1

@@ -202,7 +202,7 @@ def problems_in(notebook: nbformat.NotebookNode, widget_outputs: dict[str, list]
                 result.append(("data", "".join(text) if isinstance(text, list) else text))
         return result
 
-    def judge(where: str, outputs: list) -> None:
+    def judge(where: str, outputs: list, widget: bool = False) -> None:
         for kind, text in texts(outputs):
             if kind == "error":
                 found.append(f"{where} raised {text}")
@@ -210,14 +210,14 @@ def problems_in(notebook: nbformat.NotebookNode, widget_outputs: dict[str, list]
                 found.append(f"{where} printed a traceback")
             elif "missing from font" in text:
                 found.append(f"{where}: a plot lacks glyphs (matplotlib: {text.strip()[:160]})")
-            elif text.lstrip().startswith("failed: "):
+            elif widget and text.lstrip().startswith("failed: "):  # widget_tools.report_errors
                 found.append(f"{where} reported: {text.strip()[:160]}")
 
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
             judge(f"cell {index}", cell.get("outputs", []))
     for model_id, outputs in (widget_outputs or {}).items():
-        judge(f"widget output {model_id}", outputs)
+        judge(f"widget output {model_id}", outputs, widget=True)
     return found
 
 
@@ -276,6 +276,8 @@ def run(notebook: nbformat.NotebookNode, cwd: Path, course_lang: str) -> Execute
         client = NotebookClient(
             notebook, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
             resources={"metadata": {"path": str(cwd)}}, store_widget_state=True,
+            # the kernel's own log, not the lesson's output: keep the build's log to real errors
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         with client.setup_kernel(env=env):
             info = client.wait_for_reply(client.kc.kernel_info())
