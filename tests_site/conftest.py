@@ -28,7 +28,10 @@ sys.path[:0] = [str(ROOT / "site"), str(Path(__file__).resolve().parent)]
 import fixture_course  # noqa: E402
 from site_checks import Site, manifest  # noqa: E402
 
-BUILT = ROOT / "site" / "_build" / "html"
+# The site under test and the course it was built from: `make site`'s, unless told otherwise
+# (SITE_DIR and SITE_COURSE, for a site built with --out and --course).
+BUILT = Path(os.environ.get("SITE_DIR") or ROOT / "site" / "_build" / "html")
+COURSE = Path(os.environ.get("SITE_COURSE") or ROOT)
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # The flags tests_ui/conftest.py launches Chromium with: no sandbox as root, no background traffic.

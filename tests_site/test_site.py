@@ -8,7 +8,7 @@ test that wants every lesson says it was skipped.
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS, BUILT, ROOT
+from conftest import ARTIFACTS, BUILT, COURSE
 from site_checks import (
     broken_links,
     html_pages,
@@ -40,7 +40,7 @@ def test_no_broken_links(built_site):
 def test_every_lesson_in_every_edition(built_site):
     if built_site.manifest["lessons"]:
         pytest.skip(f"the site was built for lessons {built_site.manifest['lessons']} only")
-    course = {"en": ROOT / "notebooks", "zh-CN": ROOT / "notebooks" / "zh-CN"}
+    course = {"en": COURSE / "notebooks", "zh-CN": COURSE / "notebooks" / "zh-CN"}
     if any(course["zh-CN"].glob("[0-9][0-9]_*.ipynb")):
         assert "zh-CN" in built_site.editions, "the course has Chinese lessons: the site must have them"
     for edition in built_site.editions:
