@@ -126,8 +126,9 @@ FACTS = """() => {
     switches: all("a.course-lang-switch").map(a => a.href),
     solutions: all("details.hide.above-input").length,
     solutionsOpen: all("details.hide.above-input[open]").length,
-    stills: all("figure.course-still img").filter(i => i.naturalWidth > 0).length,
-    live: all(".course-live").length,
+    stillBoxes: all("figure.course-still, .course-still-shot").length,
+    stills: all("figure.course-still img, .course-still-shot img").filter(i => i.naturalWidth > 0).length,
+    buttons: all(".widget-subarea button.widget-button").length,
   };
 }""".replace("SCRIPT", WIDGET_VIEW.replace('"', '\\"'))
 
@@ -235,8 +236,10 @@ def lesson_problems(site: Site, edition: str, key: str, facts: dict) -> list[str
         problems.append(f"no Binder link to {info['staged']}")
     if facts["solutionsOpen"]:
         problems.append(f"{facts['solutionsOpen']} solution(s) shown open")
-    if facts["views"] and facts["stills"] + facts["live"] == 0:
-        problems.append("widgets without a still picture or a 'runs live in JupyterLab' line")
+    if facts["stills"] < facts["stillBoxes"]:
+        problems.append(f"only {facts['stills']} of {facts['stillBoxes']} widget stills show a picture")
+    if facts["buttons"] and not facts["stillBoxes"]:
+        problems.append("widgets with buttons but no still picture")
     if len(site.editions) > 1:
         others = [e for e in site.editions if e != edition]
         twin = site.manifest["editions"][others[0]]["pages"].get(key)

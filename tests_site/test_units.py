@@ -8,7 +8,7 @@ import json
 import fixture_course
 import nbformat
 import pytest
-from coursesite import build, editions, execute, sphinx_ext, stage, vendor
+from coursesite import build, editions, execute, shots, sphinx_ext, stage, vendor
 
 
 def notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
@@ -205,3 +205,18 @@ def test_the_site_description_lists_pages_with_their_sources(tmp_path):
     pages = site["editions"]["zh-CN"]["pages"]
     assert pages["lesson/00_fixture"]["source"] == "notebooks/zh-CN/00_fixture.ipynb"
     assert site["lessons"] == [] and json.dumps(site)
+
+
+def test_a_widget_without_a_figure_gets_a_box_that_a_screenshot_fills(tmp_path):
+    nb = notebook(("markdown", "# 00 · Title"), ("code", "demo.widget()"))
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/plain": ""}, metadata={execute.STILL: {"pressed": ["Start"], "has_image": False}})]
+    page = editions.Page("lesson/00_x", tmp_path / "00_x.ipynb", "notebooks/00_x.ipynb")
+    staged = stage.lesson_page(nb, page, editions.ENGLISH, tmp_path, "owner/repo", "main")
+    assert staged.cells[3].source.startswith("```{container} course-still-shot course-still-shot-1")
+    html = ('<div class="cell">widget</div>\n<div class="course-still-shot course-still-shot-1 docutils container">\n'
+            "<p>caption</p>\n</div>\n")
+    assert shots.pending(html) == [1]
+    done = shots.with_picture(html, 1, "../_images/x.png", "alt")
+    assert '<img class="course-still-img" src="../_images/x.png" alt="alt" />\n<p>caption' in done
+    assert shots.pending(done) == [] and shots.with_picture(done, 1, "y.png", "alt") == done

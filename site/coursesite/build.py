@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from coursesite import editions as ed
-from coursesite import execute, offline, stage
+from coursesite import execute, offline, shots, stage
 from coursesite.strings import text
 from coursesite.vendor import vendor
 
@@ -95,12 +95,22 @@ def stage_edition(course: Path, edition: ed.Edition, only: list[str] | None, wor
     return srcdir
 
 
-def sphinx(edition: ed.Edition, srcdir: Path, out: Path, work: Path, site_file: Path) -> None:
+def sphinx(edition: ed.Edition, srcdir: Path, out: Path, work: Path, site_file: Path, pages: list[str]) -> None:
+    """Render one edition into ``out/<edition>``; from scratch when its set of pages changed.
+
+    Sphinx never deletes the page of a document that is gone (a lesson left out by
+    ``--lessons``, a renamed lesson): a site built for fewer pages starts afresh.
+    """
+    record = work / f"pages-{edition.code}.json"
+    if not record.is_file() or json.loads(record.read_text()) != pages:
+        shutil.rmtree(out / edition.code, ignore_errors=True)
+        shutil.rmtree(work / "doctrees" / edition.code, ignore_errors=True)
     env = dict(os.environ, COURSE_SITE_EDITION=edition.code, COURSE_SITE_FILE=str(site_file),
                PYTHONPATH=os.pathsep.join(filter(None, [str(SITE), os.environ.get("PYTHONPATH")])))
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "--keep-going", "-c", str(SITE),
                "-d", str(work / "doctrees" / edition.code), str(srcdir), str(out / edition.code)]
     subprocess.run(command, env=env, check=True)
+    record.write_text(json.dumps(pages))
 
 
 def landing_page(site: dict) -> str:
@@ -154,7 +164,10 @@ def build(args: argparse.Namespace) -> int:
         srcdir = stage_edition(course, edition, only, work, args.repository, args.branch, executed)
         for key, record in executed.items():
             site["editions"][edition.code]["pages"][key]["executed"] = record
-        sphinx(edition, srcdir, out, work, site_file)
+        pages = site["editions"][edition.code]["pages"]
+        sphinx(edition, srcdir, out, work, site_file, sorted(p["doc"] for p in pages.values()))
+        lessons = [f"{p['doc']}.html" for k, p in pages.items() if k.startswith("lesson/")]
+        shots.capture(out / edition.code, lessons, text(edition.code, "shot_alt"))
         print(f"{edition.code}: built in {time.monotonic() - begun:.0f} s", flush=True)
     for stale in out.iterdir() if out.is_dir() else ():
         if stale.is_dir() and stale.name in ed.EDITIONS and stale.name not in site["editions"]:
@@ -190,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv
     try:
         return build(args)
-    except (execute.ExecutionFailed, subprocess.CalledProcessError, FileNotFoundError, ValueError) as exc:
+    except (execute.ExecutionFailed, subprocess.CalledProcessError, FileNotFoundError, ValueError,
+            RuntimeError) as exc:
         print(f"site build failed: {exc}", file=sys.stderr)
         return 1
 

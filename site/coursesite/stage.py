@@ -9,7 +9,9 @@ in the learner's ``thumbnails/``.
 What a lesson page gets on top of the executed notebook: a box near the top with how
 to run it (the README's commands, a Binder link) and the machine it ran on; its
 solution cells tagged ``hide-input`` (MyST-NB folds them, click to open); and after
-each widget, its still picture and one line saying it runs live in JupyterLab.
+each widget, its still picture (the figure it drew, or for a widget that draws none
+a box that ``coursesite.shots`` fills with a screenshot) with a line saying that it
+runs live in JupyterLab.
 Files are written only when their text changed, so Sphinx re-reads only those.
 """
 
@@ -158,7 +160,7 @@ def run_box(notebook: nbformat.NotebookNode, page: Page, edition: Edition, repos
 
 def still_cell(index: int, info: dict, image: str | None, stem: str, edition: Edition, srcdir: Path,
                page: Page) -> nbformat.NotebookNode:
-    """The markdown cell after a widget: its still picture and caption, or the line that it runs live."""
+    """The markdown cell after a widget: its still picture and caption (or the box for a screenshot)."""
     code = edition.code
     buttons = " + ".join(f"**{b}**" for b in info.get("pressed", [])) or "…"
     plain = " + ".join(info.get("pressed", [])) or "…"
@@ -174,9 +176,9 @@ def still_cell(index: int, info: dict, image: str | None, stem: str, edition: Ed
             f"```{{figure}} {name}", ":figclass: course-still", f":alt: {text(code, 'still_alt', buttons=plain)}", "",
             text(code, "still_caption", buttons=buttons, run_title=run_title), "```",
         ])
-    else:
-        source = "\n".join(["```{container} course-live", text(code, "live_only", buttons=buttons,
-                                                                 run_title=run_title), "```"])
+    else:  # no figure: coursesite.shots puts a screenshot of the rendered widget in this box
+        source = "\n".join([f"```{{container}} course-still-shot course-still-shot-{index}",
+                            text(code, "shot_caption", buttons=buttons, run_title=run_title), "```"])
     cell = nbformat.v4.new_markdown_cell(source)
     cell.id = f"course-site-widget-{index}"
     return cell

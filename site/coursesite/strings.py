@@ -35,10 +35,11 @@ TEXT = {
             "page was built. Here the widget only shows its last state; it runs live in JupyterLab "
             "(see *{run_title}* at the top)."
         ),
-        "live_only": (
-            "*This widget runs live in JupyterLab* (see *{run_title}* at the top): here it shows its "
-            "state after the page's build pressed {buttons}."
+        "shot_caption": (
+            "**Still picture:** the widget above as this page's build left it, after one press of "
+            "{buttons}. It runs live in JupyterLab (see *{run_title}* at the top)."
         ),
+        "shot_alt": "The widget after the build pressed its button",
         "still_alt": "What the widget drew after one press of {buttons}",
         "untranslated": "",
         "solution_show": "Show the solution",
@@ -71,10 +72,11 @@ TEXT = {
             "**静态图**：构建本页时按下一次 {buttons} 后，上方控件画出的结果。"
             "这里的控件只显示它最后的状态；在 JupyterLab 中它可以实际运行（见页首的“{run_title}”）。"
         ),
-        "live_only": (
-            "*这个控件需要在 JupyterLab 中实际运行*（见页首的“{run_title}”）：这里显示的是构建本页时按下 "
-            "{buttons} 之后的状态。"
+        "shot_caption": (
+            "**静态图**：本页构建时按下一次 {buttons} 之后，上方控件的样子。"
+            "在 JupyterLab 中它可以实际运行（见页首的“{run_title}”）。"
         ),
+        "shot_alt": "构建时按下按钮之后的控件",
         "still_alt": "按下一次 {buttons} 后控件画出的图",
         "untranslated": "本页尚无中文版，下面是英文原文。",
         "solution_show": "显示答案",
