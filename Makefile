@@ -63,6 +63,7 @@ clean:
 
 # ---- The course website (issue 15) ------------------------------------------------------
 #   make site         build site/_build/html: every lesson executed (cached), both editions
+#                     (Chromium takes the stills of widgets that draw no figure)
 #   make test-site    serve it on 127.0.0.1 and check every page in Chromium (see tests_site/)
 # make site LESSONS="00 02" builds only those lessons (quicker while writing). The Binder and
 # source links point to SITE_REPOSITORY (owner/name on GitHub; see site/coursesite/build.py).
@@ -74,7 +75,7 @@ $(SITE_STAMP): $(STAMP) requirements-site.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-site.txt
 	touch $@
 
-site: $(SITE_STAMP) fonts
+site: $(SITE_STAMP) fonts chromium
 	cd site && ../$(BIN)/python -m coursesite.build $(if $(LESSONS),--lessons "$(LESSONS)",)
 
 test-site: $(SITE_STAMP) chromium fonts
