@@ -76,7 +76,7 @@ def test_the_still_of_a_widget_is_the_last_figure_its_outputs_showed():
     execute._add_stills(nb, [{"view": "box", "pressed": ["Run"], "outputs": ["out"]}], state)
     still = nb.cells[0].outputs[1]
     assert still.metadata[execute.STILL] == {"pressed": ["Run"], "has_image": True}
-    assert execute.still_png(still) == b"last"
+    assert base64.b64decode(still.data["image/png"]) == b"last"
 
 
 def test_a_lesson_page_folds_solutions_and_adds_the_run_box_and_stills(tmp_path):

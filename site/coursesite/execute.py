@@ -19,12 +19,10 @@ lessons measure speed-ups on this machine's cores.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import importlib.util
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -357,19 +355,3 @@ def merge(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbf
         if key in executed.metadata:
             merged.metadata[key] = executed.metadata[key]
     return merged
-
-
-def still_png(output: nbformat.NotebookNode) -> bytes | None:
-    """The PNG bytes of a still picture output, if it has one."""
-    data = output.get("data", {}).get("image/png")
-    return base64.b64decode(data) if data else None
-
-
-def describe_machine(machine: dict) -> str:
-    """One line for logs: ``Linux x86_64, 2 usable cores, CPython 3.11.7, fork``."""
-    return (f"{machine.get('system')} {machine.get('machine')}, {machine.get('usable_cores')} usable cores, "
-            f"{machine.get('implementation')} {machine.get('python')}, {machine.get('start_method')}")
-
-
-def this_python() -> str:
-    return f"{platform.python_implementation()} {platform.python_version()}"
