@@ -13,13 +13,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from coursesite.strings import text  # noqa: E402
+from coursesite.strings import text  # noqa: E402  (the site's own words in this edition's language)
 
 site = json.loads(Path(os.environ["COURSE_SITE_FILE"]).read_text(encoding="utf-8"))
 edition = os.environ["COURSE_SITE_EDITION"]
 info = site["editions"][edition]
 
-project = text(edition, "landing_title")
+project = info["title"]
 author = 'The "Python concurrency, hands-on" authors'
 copyright = "2026, " + author + " (code MIT, text CC BY 4.0)"
 language = info["sphinx_language"]

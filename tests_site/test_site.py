@@ -50,6 +50,13 @@ def test_every_lesson_in_every_edition(built_site):
         assert set(built_site.lessons("en")) == set(built_site.lessons("zh-CN"))
 
 
+def test_each_lesson_ran_in_its_editions_language(built_site):
+    for edition in built_site.editions:
+        wanted = built_site.manifest["editions"][edition]["course_lang"]
+        ran = {key: info["executed"]["machine"]["course_lang"] for key, info in built_site.lessons(edition).items()}
+        assert set(ran.values()) == {wanted}, ran
+
+
 def test_chinese_figures_are_drawn_with_a_cjk_font(built_site):
     if "zh-CN" not in built_site.editions:
         pytest.skip("no Chinese edition in this course yet (issue 14)")

@@ -179,9 +179,11 @@ def test_vendored_files_keep_their_folders():
 
 
 def test_the_landing_page_links_each_edition_or_goes_straight_to_the_only_one():
-    both = build.landing_page({"editions": {"en": {"html_lang": "en"}, "zh-CN": {"html_lang": "zh-CN"}}})
+    english, chinese = {"html_lang": "en", "title": "Course"}, {"html_lang": "zh-CN", "title": "课程"}
+    both = build.landing_page({"editions": {"en": english, "zh-CN": chinese}})
     assert 'href="en/index.html"' in both and 'href="zh-CN/index.html"' in both and "refresh" not in both
-    one = build.landing_page({"editions": {"en": {"html_lang": "en"}}})
+    assert ">课程</a>" in both and "<title>Course · 课程</title>" in both
+    one = build.landing_page({"editions": {"en": english}})
     assert 'http-equiv="refresh" content="0; url=en/index.html"' in one
 
 
@@ -205,6 +207,7 @@ def test_the_site_description_lists_pages_with_their_sources(tmp_path):
     pages = site["editions"]["zh-CN"]["pages"]
     assert pages["lesson/00_fixture"]["source"] == "notebooks/zh-CN/00_fixture.ipynb"
     assert site["lessons"] == [] and json.dumps(site)
+    assert site["editions"]["en"]["title"] == "Fixture course" and site["editions"]["zh-CN"]["title"] == "测试课程"
 
 
 def test_a_widget_without_a_figure_gets_a_box_that_a_screenshot_fills(tmp_path):

@@ -40,6 +40,16 @@ WORK = SITE / "_build"
 DEFAULT_REPOSITORY = "python-concurrency-hands-on/course"  # set SITE_REPOSITORY before publishing
 
 
+def title(course: Path, edition: ed.Edition) -> str:
+    """The edition's title: its README's first heading (the site's default if it has none)."""
+    readme = ed.first_existing(course, edition.readme)
+    if readme is not None:
+        for line in (course / readme).read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return text(edition.code, "landing_title")
+
+
 def site_description(course: Path, chosen: list[ed.Edition], only: list[str] | None, repository: str,
                      branch: str, static: Path) -> dict:
     """What conf.py and the extension need: every edition's pages, the repository, the vendor folder."""
@@ -51,6 +61,7 @@ def site_description(course: Path, chosen: list[ed.Edition], only: list[str] | N
         "lessons": only or [],  # a partial build (--lessons) says so
         "editions": {
             e.code: {
+                "title": title(course, e),
                 "html_lang": e.html_lang,
                 "sphinx_language": e.sphinx_language,
                 "course_lang": e.course_lang,
@@ -119,14 +130,14 @@ def landing_page(site: dict) -> str:
     refresh = f'<meta http-equiv="refresh" content="0; url={first}/index.html">' if len(site["editions"]) == 1 else ""
     links = "\n".join(
         f'  <li lang="{info["html_lang"]}"><a href="{code}/index.html" hreflang="{info["html_lang"]}">'
-        f'{html.escape(text(code, "landing_title"))}</a> ({code})</li>'
+        f'{html.escape(info["title"])}</a> ({code})</li>'
         for code, info in site["editions"].items())
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(text("en", "landing_title"))}</title>
+<title>{html.escape(" · ".join(info["title"] for info in site["editions"].values()))}</title>
 {refresh}
 <style>body {{ font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
 margin: 3em auto; max-width: 40em; }}</style>

@@ -48,7 +48,7 @@ TEXT = {
         "switch_title": "阅读本页的中文版",
         "lessons": "Lessons",
         "more": "For instructors and reference",
-        "landing_title": "Python concurrency, hands-on",
+        "landing_title": "Python concurrency, hands-on",  # when the README has no title
     },
     "zh-CN": {
         "run_title": "运行本课",
