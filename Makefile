@@ -66,7 +66,7 @@ clean:
 #                     (Chromium takes the stills of widgets that draw no figure)
 #   make test-site    serve it on 127.0.0.1 and check every page in Chromium (see tests_site/)
 # make site LESSONS="00 02" builds only those lessons (quicker while writing). The Binder and
-# source links point to SITE_REPOSITORY (owner/name on GitHub; see site/coursesite/build.py).
+# source links point to the GitHub "origin", or SITE_REPOSITORY=owner/name.
 SITE_STAMP := $(VENV)/.site-installed
 
 .PHONY: site test-site clean-site fonts

@@ -223,3 +223,14 @@ def test_a_widget_without_a_figure_gets_a_box_that_a_screenshot_fills(tmp_path):
     done = shots.with_picture(html, 1, "../_images/x.png", "alt")
     assert '<img class="course-still-img" src="../_images/x.png" alt="alt" />\n<p>caption' in done
     assert shots.pending(done) == [] and shots.with_picture(done, 1, "y.png", "alt") == done
+
+
+def test_the_repository_comes_from_a_github_origin(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert build.repository_from_git(tmp_path) is None
+    for url in ("https://github.com/someone/their-course.git", "git@github.com:someone/their-course.git"):
+        subprocess.run(["git", "-C", str(tmp_path), "remote", "remove", "origin"], capture_output=True)
+        subprocess.run(["git", "-C", str(tmp_path), "remote", "add", "origin", url], check=True)
+        assert build.repository_from_git(tmp_path) == "someone/their-course"

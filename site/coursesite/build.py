@@ -13,7 +13,8 @@ Options (and the environment variables ``make site`` passes): ``--lessons "00 02
 (``SITE_LESSONS``) builds only those lessons, for quick work; ``--editions "en"``
 (``SITE_EDITIONS``) only those editions (default: English, and Chinese when the
 course has Chinese lessons); ``--repository owner/name`` (``SITE_REPOSITORY``) is
-the GitHub repository the Binder and source links point to.
+the GitHub repository the Binder and source links point to (default: the
+checkout's ``origin`` remote, when it is on GitHub).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +39,20 @@ from coursesite.vendor import vendor
 
 SITE = Path(__file__).resolve().parents[1]
 WORK = SITE / "_build"
-DEFAULT_REPOSITORY = "python-concurrency-hands-on/course"  # set SITE_REPOSITORY before publishing
+# Where the Binder and source links point when neither SITE_REPOSITORY nor a GitHub "origin" says.
+DEFAULT_REPOSITORY = "python-concurrency-hands-on/course"
+GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<name>[\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+
+
+def repository_from_git(course: Path) -> str | None:
+    """``owner/name`` of the checkout's ``origin`` remote, when it is on GitHub."""
+    try:
+        url = subprocess.run(["git", "-C", str(course), "remote", "get-url", "origin"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = GITHUB_REMOTE.search(url)
+    return match.group("name") if match else None
 
 
 def title(course: Path, edition: ed.Edition) -> str:
@@ -154,6 +169,7 @@ margin: 3em auto; max-width: 40em; }}</style>
 def build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     course, work, out = args.course.resolve(), args.work.resolve(), args.out.resolve()
+    args.repository = args.repository or repository_from_git(course) or DEFAULT_REPOSITORY
     chosen = ed.chosen(course, args.editions)
     only = ed.lesson_filter(args.lessons)
     static = vendor(args.downloads.resolve(), work / "static")  # the network, for the last time
@@ -201,7 +217,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--downloads", type=Path, default=WORK / "npm", help="npm tarballs (default: site/_build/npm)")
     p.add_argument("--lessons", default=os.environ.get("SITE_LESSONS", ""), help='e.g. "00 02"; default: all')
     p.add_argument("--editions", default=os.environ.get("SITE_EDITIONS", ""), help='e.g. "en"; default: all')
-    p.add_argument("--repository", default=os.environ.get("SITE_REPOSITORY") or DEFAULT_REPOSITORY)
+    p.add_argument("--repository", default=os.environ.get("SITE_REPOSITORY"),
+                   help="owner/name on GitHub (default: the origin remote's, if on GitHub)")
     p.add_argument("--branch", default=os.environ.get("SITE_BRANCH") or "main")
     p.add_argument("--no-isolate", dest="isolate", action="store_false",
                    help="do not run the build in a network namespace")
