@@ -64,12 +64,14 @@ clean:
 # --- The Chinese edition (issue 14): fonts, message catalogues, JupyterLab in Chinese ---
 .PHONY: fonts lab-zh translations translation-status lint-tools strip-zh
 
-# A CJK font, so plots in the Chinese edition show Chinese, not boxes. Installed here when
-# root on Debian/Ubuntu (as CI runs); otherwise `python -m helpers.fonts` says what to run.
+# A CJK font, so plots and pages in the Chinese edition show Chinese, not boxes, and an emoji
+# font for the verdicts' ✅ and ❌ in the website's Chromium. Installed here when root on
+# Debian/Ubuntu (as CI runs); otherwise `python -m helpers.fonts` says what to run.
 fonts: $(STAMP)
-	@$(BIN)/python -m helpers.fonts >/dev/null 2>&1 || { \
+	@{ $(BIN)/python -m helpers.fonts >/dev/null 2>&1 && \
+	   { ! command -v fc-list >/dev/null || fc-list | grep -qi "color emoji"; }; } || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -q && apt-get install -y -q fonts-noto-cjk; \
+			apt-get update -q && apt-get install -y -q fonts-noto-cjk fonts-noto-color-emoji; \
 		fi; }
 	$(BIN)/python -m helpers.fonts
 unit notebooks test-ui: fonts
@@ -99,3 +101,29 @@ lint-tools: $(STAMP)
 strip: strip-zh
 strip-zh: $(STAMP)
 	$(if $(wildcard notebooks/zh-CN/*.ipynb),$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/zh-CN/*.ipynb,@true)
+
+# ---- The course website (issue 15) ------------------------------------------------------
+#   make site         build site/_build/html: every lesson executed (cached), both editions
+#                     (Chromium takes the stills of widgets that draw no figure)
+#   make test-site    serve it on 127.0.0.1 and check every page in Chromium (see tests_site/)
+# make site LESSONS="00 02" builds only those lessons (quicker while writing). The Binder and
+# source links point to the GitHub "origin", or SITE_REPOSITORY=owner/name.
+SITE_STAMP := $(VENV)/.site-installed
+
+.PHONY: site test-site clean-site
+
+$(SITE_STAMP): $(STAMP) requirements-site.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-site.txt
+	touch $@
+
+site: $(SITE_STAMP) fonts chromium
+	cd site && ../$(BIN)/python -m coursesite.build $(if $(LESSONS),--lessons "$(LESSONS)",)
+
+test-site: $(SITE_STAMP) chromium fonts
+	$(BIN)/ruff check site tests_site
+	PYTHONPATH=site $(BIN)/python -m coursesite.offline $(BIN)/python -m pytest -p no:cacheprovider tests_site
+
+clean: clean-site
+clean-site:
+	rm -rf site/_build
+
