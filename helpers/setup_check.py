@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import platform
 import sys
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -116,7 +117,9 @@ def check_package(module: str, gil_culprits: list[str] | None = None) -> Check:
                      _("run: pip install -r requirements.txt"))
     if gil_culprits is not None:
         gil_culprits.extend(name for name in culprits if name not in gil_culprits)
-    version = getattr(imported, "__version__", _("installed"))
+    with warnings.catch_warnings():  # Python 3.15 deprecates the standard library's __version__
+        warnings.simplefilter("ignore", DeprecationWarning)
+        version = getattr(imported, "__version__", _("installed"))
     if culprits:
         return Check(module, True, _("{version}; turned the GIL back on ({modules})").format(
             version=version, modules=", ".join(culprits)))
