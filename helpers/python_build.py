@@ -77,23 +77,23 @@ class GilState:
         return "requested" if self.requested == 1 else "extension"
 
     def explain(self, culprits: Iterable[str] = ()) -> str:
-        """One sentence for a learner; ``culprits`` are modules seen turning the GIL on."""
+        """Why the GIL is on or off, in one clause; ``culprits`` are modules seen turning it on."""
         names = ", ".join(culprits)
         if self.cause == "usual-build":
-            return _("the usual build, with the GIL: one thread at a time runs Python code in each interpreter")
+            return _("the usual build (it always has one): one thread at a time runs Python code in each "
+                     "interpreter")
         if self.cause == "off":
-            return _("free-threaded build, GIL off: threads run Python code on several cores at once")
+            return _("free-threaded build: threads run Python code on several cores at once")
         if self.cause == "forced-off":
-            return _("free-threaded build, GIL forced off (PYTHON_GIL=0 or -X gil=0): extension modules "
-                     "that need it run unprotected, at your own risk")
+            return _("free-threaded build, forced off by PYTHON_GIL=0 or -X gil=0: extension modules that need "
+                     "it run unprotected, at your own risk")
         if self.cause == "requested":
-            return _("free-threaded build, GIL on because PYTHON_GIL=1 or -X gil=1 asked for it")
+            return _("free-threaded build, turned on by PYTHON_GIL=1 or -X gil=1")
         if names:
-            return _("free-threaded build, but the GIL is on: importing {modules} turned it back on "
-                     "(not declared safe without it), so threads take turns as with the usual build").format(
-                modules=names)
-        return _("free-threaded build, but the GIL is on: an extension module imported earlier turned it back "
-                 "on (Python's RuntimeWarning names it), so threads take turns as with the usual build")
+            return _("free-threaded build, but importing {modules} turned it back on (not declared safe "
+                     "without it): threads take turns as with the usual build").format(modules=names)
+        return _("free-threaded build, but an extension module imported earlier turned it back on (Python's "
+                 "RuntimeWarning names it): threads take turns as with the usual build")
 
 
 def gil_state() -> GilState:
@@ -153,9 +153,7 @@ def describe() -> str:
         lines.append(_("The usual build, with the GIL: one thread at a time runs Python code in each "
                        "interpreter, so pure-Python work needs processes to use several cores."))
     elif state.enabled:
-        lines.append(_("A free-threaded build, but the GIL is on right now ({why}). Until it is off, "
-                       "threads running pure-Python code take turns, as with the usual build.").format(
-            why=state.explain()))
+        lines.append(_("The GIL is on right now: {why}.").format(why=state.explain()))
     else:
         lines.append(_("A free-threaded build with the GIL off: threads run pure-Python code on several cores "
                        "at once, so the prime-counting threads of lessons 00-01 speed up too, and `+=` on shared "

@@ -62,7 +62,8 @@ def check_gil(state: GilState | None = None, culprits: list[str] | tuple[str, ..
     without free-threading support turns the GIL back on for the whole process.
     """
     state = gil_state() if state is None else state
-    return Check(_("Python build and GIL"), True, state.explain(culprits))
+    on_or_off = _("on") if state.enabled else _("off")
+    return Check(_("GIL"), True, f"{on_or_off}: {state.explain(culprits)}")
 
 
 def cgroup_cpu_quota(root: Path = CGROUP) -> float | None:

@@ -107,8 +107,8 @@ def test_the_usual_build_always_says_gil_1_which_is_no_request(monkeypatch):
 
 
 @pytest.mark.parametrize(("free_threaded", "enabled", "requested", "cause", "words"), [
-    (False, True, None, "usual-build", "usual build, with the GIL"),
-    (True, False, None, "off", "GIL off"),
+    (False, True, None, "usual-build", "usual build (it always has one)"),
+    (True, False, None, "off", "several cores"),
     (True, False, 0, "forced-off", "forced off"),
     (True, True, 1, "requested", "PYTHON_GIL=1"),
     (True, True, None, "extension", "turned it back on"),
