@@ -78,6 +78,9 @@ def unavailable_reason() -> str | None:
         return "building and entering the chroot needs root (run the matrix with sudo)"
     if shutil.which("unshare") is None or shutil.which("chroot") is None:
         return "unshare and chroot (util-linux, coreutils) are missing"
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return "this machine does not allow private mount namespaces (unshare --mount failed)"
     return None
 
 
