@@ -125,7 +125,10 @@ def find(version: str) -> tuple[Interpreter | None, str]:
     reason = python_chroot.unavailable_reason()
     if reason:
         return None, f"not on this machine, and {reason}"
-    inside = python_chroot.python_in_chroot(version)
+    try:
+        inside = python_chroot.python_in_chroot(version)
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
+        return None, f"not on this machine, and the chroot could not be built ({exc})"
     if inside is None:
         return None, "neither on this machine nor packaged by Debian unstable"
     return Interpreter(version, inside, in_chroot=True), ""
@@ -214,6 +217,22 @@ def usable_venv(interpreter: Interpreter) -> bool:
     return settings.get("home") == str(Path(interpreter.python).parent)
 
 
+def build_chroot_if_needed(versions: Sequence[str], main_version: str | None, report: Report) -> None:
+    """Build the chroot first, as a timed stage of its own, if a version will need it."""
+    if python_chroot.is_built() or python_chroot.unavailable_reason():
+        return
+    if all(v == main_version or find_on_machine(v) for v in versions):
+        return
+    started = time.perf_counter()
+    try:
+        python_chroot.build()
+        ok = True
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
+        print(f"--- building the chroot failed: {exc}", flush=True)
+        ok = False
+    report.timed("build the Debian sid chroot (once)", time.perf_counter() - started, ok)
+
+
 def main_venv_version() -> str | None:
     python = ROOT / ".venv" / "bin" / "python"
     return version_of(str(python)) if python.exists() else None
@@ -235,7 +254,8 @@ def main(argv: list[str]) -> int:
     main_version = main_venv_version() if options.skip_main else None
     started = time.perf_counter()
     found = []
-    for version in options.versions:  # one at a time: finding may build the chroot
+    build_chroot_if_needed(options.versions, main_version, report)
+    for version in options.versions:
         if version == main_version:
             report.skipped.append(version)
             print(f"=== Python {version}: the main .venv's Python, tested by `make test` "
