@@ -89,3 +89,22 @@ def test_an_unmounted_tree_is_removed(monkeypatch, tmp_path):
     python_chroot.remove_tree(tmp_path / "chroot")
     assert not (tmp_path / "chroot").exists()
     python_chroot.remove_tree(tmp_path / "chroot")  # already gone: nothing to do
+
+
+def test_the_chroot_is_built_once_as_a_timed_stage_and_a_failure_is_reported(monkeypatch):
+    monkeypatch.setattr(python_chroot, "is_built", lambda directory=None: False)
+    monkeypatch.setattr(python_chroot, "unavailable_reason", lambda: None)
+    monkeypatch.setattr(run_matrix, "find_on_machine", lambda version: "/usr/bin/python" if version == "3.12" else None)
+
+    def broken_build(directory=None):
+        raise RuntimeError("no network")
+
+    monkeypatch.setattr(python_chroot, "build", broken_build)
+    report = run_matrix.Report()
+    run_matrix.build_chroot_if_needed(["3.12"], None, report)
+    assert report.timings == []  # every version is on this machine: no chroot
+    run_matrix.build_chroot_if_needed(["3.12", "3.15"], None, report)
+    assert [(name, ok) for name, _, ok in report.timings] == [("build the Debian sid chroot (once)", False)]
+    monkeypatch.setattr(python_chroot, "python_in_chroot", lambda version: broken_build())
+    interpreter, reason = run_matrix.find("3.15")
+    assert interpreter is None and "could not be built" in reason
