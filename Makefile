@@ -6,7 +6,7 @@
 #         make test-matrix (unit tests and notebooks on Python 3.11, 3.12, 3.13, 3.14 and 3.15;
 #                           3.14/3.15 come from a Debian chroot, see tests/python_chroot.py),
 #         make python-chroot (build that chroot alone), make check-wheels (every pin has wheels
-#         for cp311-cp315 and cp314t/cp315t), make bench (benchmarks; not tests),
+#         for cp311-cp315 and cp314t/cp315t on Linux, macOS and Windows), make bench (benchmarks; not tests),
 #         make strip (clear notebook outputs), make clean (also removes the chroot).
 
 PYTHON ?= python3
@@ -62,7 +62,7 @@ python-chroot:
 	$(PYTHON) tests/python_chroot.py build
 
 check-wheels:
-	$(PYTHON) tests/check_wheels.py
+	$(PYTHON) tests/check_wheels.py --os all
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_course.py

@@ -1,8 +1,9 @@
 """Does every package the course installs have a wheel for each Python it supports?
 
-    python tests/check_wheels.py [cp311 cp312 cp313 cp314 cp315 cp314t cp315t]
+    python tests/check_wheels.py [--os linux|macos|windows|all] [cp311 ... cp315t]
 
-For each target (CPython version and ABI, on Linux x86-64), pip resolves the whole
+For each target (CPython version and ABI, on Linux x86-64 unless ``--os`` says
+otherwise: macOS on Apple silicon, 64-bit Windows), pip resolves the whole
 tree of ``requirements-dev.txt`` as if installing there, accepting wheels only
 (``pip download --only-binary=:all: --python-version ... --abi ...``); a pure-Python
 wheel counts. A package with no wheel for a target would be compiled from source on
@@ -29,12 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TOOL_VENV = ROOT / ".cache" / "wheel-check"
 TARGETS = ("cp311", "cp312", "cp313", "cp314", "cp315", "cp314t", "cp315t")
-PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64")
-# Gaps no pin can close, as of the pins' date: (package, target) -> why.
-KNOWN_GAPS = {
-    ("psutil", "cp315t"): "psutil 7.2.2, the newest release, has cp313t/cp314t wheels but none for cp315t yet "
-                          "(IPython and distributed need it): pip compiles it, which needs a C compiler",
+# pip widens each tag to the older ones it implies (manylinux 2.28 takes 2.17 wheels, macOS 14 takes 11).
+PLATFORMS = {
+    "linux": ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64"),
+    "macos": ("macosx_14_0_arm64",),
+    "windows": ("win_amd64",),
 }
+# Gaps no pin can close, as of the pins' date: (package, target) -> why.
+PSUTIL = ("psutil 7.2.2, the newest release, has cp313t/cp314t wheels but none for cp315t yet (IPython and "
+          "distributed need it): pip compiles it, which needs a C compiler")
+KNOWN_GAPS = {("psutil", "cp315t"): PSUTIL}
+# pip evaluates environment markers for the machine it runs on, so dependencies that only
+# macOS or Windows pull in (found in the pinned packages' metadata) are asked for by name.
+ONLY_ON = {"macos": ("appnope",), "windows": ("pywinpty", "colorama")}
 MISSING = re.compile(r"No matching distribution found for ([A-Za-z0-9_.\-]+)")
 
 
@@ -47,15 +55,15 @@ def pip() -> Path:
     return python
 
 
-def pinned_requirements(folder: Path) -> Path:
+def pinned_requirements(folder: Path, system: str = "linux") -> Path:
     """``requirements-dev.txt`` with its ``-r``/``-e`` lines resolved to plain pins."""
-    lines = []
+    lines = list(ONLY_ON.get(system, ()))
     for name in ("requirements.txt", "requirements-dev.txt"):
         for line in (ROOT / name).read_text().splitlines():
             line = line.split("#")[0].strip()
             if line and not line.startswith("-"):
                 lines.append(line)
-    path = folder / "pins.txt"
+    path = folder / f"pins-{system}.txt"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -69,7 +77,8 @@ def stand_in_wheel(folder: Path, name: str, version: str) -> None:
         wheel.writestr(f"{dist}.dist-info/RECORD", "")
 
 
-def download(python: Path, pins: Path, target: str, into: Path, stand_ins: Path) -> subprocess.CompletedProcess:
+def download(python: Path, pins: Path, target: str, into: Path, stand_ins: Path,
+             platforms: tuple[str, ...]) -> subprocess.CompletedProcess:
     version = f"{target[2]}.{target[3:].rstrip('t')}"
     abis = [target, "none"] if target.endswith("t") else [target, "abi3", "none"]
     command = [str(python), "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "-r", str(pins),
@@ -77,7 +86,7 @@ def download(python: Path, pins: Path, target: str, into: Path, stand_ins: Path)
                "--find-links", str(stand_ins), "-d", str(into)]
     for abi in abis:
         command += ["--abi", abi]
-    for platform in PLATFORMS:
+    for platform in platforms:
         command += ["--platform", platform]
     return subprocess.run(command, capture_output=True, text=True)
 
@@ -91,12 +100,13 @@ def versions_in(folder: Path) -> dict[str, str]:
     return found
 
 
-def check(target: str, pins: Path, python: Path, twin_versions: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def check(target: str, pins: Path, python: Path, twin_versions: dict[str, str],
+          platforms: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     """Packages with no wheel for ``target``, and the versions resolved there."""
     gaps: list[str] = []
     with tempfile.TemporaryDirectory() as into, tempfile.TemporaryDirectory() as stand_ins:
         while True:
-            done = download(python, pins, target, Path(into), Path(stand_ins))
+            done = download(python, pins, target, Path(into), Path(stand_ins), platforms)
             if done.returncode == 0:
                 return gaps, versions_in(Path(into))
             missing = MISSING.search(done.stderr)
@@ -108,21 +118,26 @@ def check(target: str, pins: Path, python: Path, twin_versions: dict[str, str]) 
 
 
 def main(argv: list[str]) -> int:
+    systems = ["linux"]
+    if argv[:1] == ["--os"]:
+        systems = list(PLATFORMS) if argv[1] == "all" else [argv[1]]
+        argv = argv[2:]
     targets = argv or list(TARGETS)
     python = pip()
     failed = False
-    resolved: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        pins = pinned_requirements(Path(folder))
-        for target in targets:
-            gaps, versions = check(target, pins, python, resolved.get(target.rstrip("t"), {}))
-            resolved[target] = versions
-            known = [g for g in gaps if (g, target) in KNOWN_GAPS]
-            new = [g for g in gaps if (g, target) not in KNOWN_GAPS]
-            print(f"{target}: {len(versions)} packages with wheels"
-                  + "".join(f"; {g}: no wheel, known: {KNOWN_GAPS[g, target]}" for g in known)
-                  + "".join(f"; {g}: NO WHEEL" for g in new), flush=True)
-            failed |= bool(new)
+        for system in systems:
+            pins = pinned_requirements(Path(folder), system)
+            resolved: dict[str, dict[str, str]] = {}
+            for target in targets:
+                gaps, versions = check(target, pins, python, resolved.get(target.rstrip("t"), {}), PLATFORMS[system])
+                resolved[target] = versions
+                known = [g for g in gaps if (g, target) in KNOWN_GAPS]
+                new = [g for g in gaps if (g, target) not in KNOWN_GAPS]
+                print(f"{system} {target}: {len(versions)} packages with wheels"
+                      + "".join(f"; {g}: no wheel, known: {KNOWN_GAPS[g, target]}" for g in known)
+                      + "".join(f"; {g}: NO WHEEL" for g in new), flush=True)
+                failed |= bool(new)
     return 1 if failed else 0
 
 
