@@ -3,18 +3,24 @@
 #   make test   set up .venv and run every test (lint, unit tests, every notebook
 #               under the fork, spawn and forkserver start methods)
 # Others: make test-ui (every lesson in JupyterLab in a real browser),
-#         make test-matrix (unit tests and notebooks on each Python 3.11-3.13 present),
-#         make bench (benchmarks; not tests), make strip (clear notebook outputs), make clean.
+#         make test-matrix (unit tests and notebooks on Python 3.11, 3.12, 3.13, 3.14 and 3.15;
+#                           3.14/3.15 come from a Debian chroot, see tests/python_chroot.py),
+#         make python-chroot (build that chroot alone), make check-wheels (every pin has wheels
+#         for cp311-cp315 and cp314t/cp315t on Linux, macOS and Windows), make bench (benchmarks; not tests),
+#         make strip (clear notebook outputs), make clean (also removes the chroot).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 START_METHODS ?= fork spawn forkserver
+# make test-matrix MATRIX="3.14 3.15" picks versions; MATRIX_FLAGS=--require-all fails on a missing one.
+MATRIX ?=
+MATRIX_FLAGS ?=
 # Root may run JupyterLab only when it says so (CI and containers run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test lint unit notebooks test-ui chromium test-matrix bench strip clean
+.PHONY: install lab test lint unit notebooks test-ui chromium test-matrix python-chroot check-wheels bench strip clean
 
 install: $(STAMP)
 
@@ -50,7 +56,13 @@ chromium:
 		else echo "Chromium is missing: run  sudo apt-get install -y chromium"; exit 1; fi; }
 
 test-matrix: $(STAMP)
-	$(BIN)/python tests/run_matrix.py
+	$(BIN)/python tests/run_matrix.py $(MATRIX_FLAGS) $(MATRIX)
+
+python-chroot:
+	$(PYTHON) tests/python_chroot.py build
+
+check-wheels:
+	$(PYTHON) tests/check_wheels.py --os all
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_course.py
@@ -58,8 +70,10 @@ bench: $(STAMP)
 strip: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
+# The chroot first, by its script: it refuses to delete through a mount point.
 clean:
-	rm -rf $(VENV) .venv-3.* thumbnails bench-results test-artifacts .pytest_cache .ruff_cache *.egg-info
+	$(PYTHON) tests/python_chroot.py clean
+	rm -rf $(VENV) .venv-3.* thumbnails bench-results test-artifacts .pytest_cache .ruff_cache *.egg-info .cache
 
 # --- The Chinese edition (issue 14): fonts, message catalogues, JupyterLab in Chinese ---
 .PHONY: fonts lab-zh translations translation-status lint-tools strip-zh
