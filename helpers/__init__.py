@@ -22,10 +22,11 @@ every lesson            ``cleanup`` (nothing left running), ``timeline`` (spans,
                         ``source`` (show module code highlighted), ``python_build`` (which
                         Python, which build), ``widget_tools``
 00 why concurrency      ``setup_check`` (also ``python -m helpers``), ``workloads``,
-                        ``identity``, ``responsiveness``, ``measure``
+                        ``identity``, ``responsiveness``, ``measure``, ``machine`` (is the
+                        machine busy?)
 01 thumbnails           ``thumbnails`` (also a command line), ``measure``, ``executors``,
                         ``speedup_plot``, ``thumbnail_gallery``, ``scaling_explorer``,
-                        ``spawn_demo``
+                        ``spawn_demo``, ``machine``
 02 races and locks      ``bank``, ``interleavings``, ``races``, ``shared_counter``, ``locks``
 03 daemons              ``daemon_demos``, ``stopping``
 04 Condition/Semaphore  ``conditions``

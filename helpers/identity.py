@@ -16,6 +16,7 @@ from helpers.i18n import _
 
 # A module-level global: one copy per process, shared by all of its threads.
 counter = 0
+counter_lock = threading.Lock()  # threads of one process share the counter, so they share its lock too
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,16 @@ def whoami(pause: float = 0.0) -> Identity:
 
 
 def bump(by: int = 1) -> int:
-    """Add ``by`` to this process's ``counter`` and return what it now holds."""
+    """Add ``by`` to this process's ``counter`` and return what it now holds.
+
+    ``counter += by`` reads, adds and writes in separate steps; two threads that
+    bump at once could both read the old value and lose an update (lesson 02
+    shows it). The lock lets one thread at a time through, with or without a GIL.
+    """
     global counter
-    counter += by
-    return counter
+    with counter_lock:
+        counter += by
+        return counter
 
 
 def read_counter() -> int:
@@ -55,4 +62,5 @@ def read_counter() -> int:
 
 def reset_counter() -> None:
     global counter
-    counter = 0
+    with counter_lock:
+        counter = 0

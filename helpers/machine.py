@@ -80,3 +80,20 @@ def busy_warning(load: Load | None = None) -> str:
                  "on an idle machine.")
     return text.format(busy=load.busy_cores, cores=load.cores) + " " + _(
         "Close other programs and run the cell again if the numbers contradict the text.")
+
+
+def load_report(load: Load | None = None) -> str:
+    """One line before a measurement: the heads-up of :func:`busy_warning` on a busy machine,
+    a short note on a quiet one (so the learner sees it was checked), '' where it cannot be known."""
+    load = other_load() if load is None else load
+    if load is None:
+        return ""
+    if load.busy:
+        return busy_warning(load)
+    if load.how == "measured":
+        text = _("Other programs are using about {busy:.1f} of this machine's {cores} cores right now: "
+                 "quiet enough to measure.")
+    else:
+        text = _("This machine's load average over the last minute is {busy:.1f} on {cores} cores: "
+                 "quiet enough to measure.")
+    return text.format(busy=load.busy_cores, cores=load.cores)

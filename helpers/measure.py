@@ -102,7 +102,7 @@ def run_process_per_task(
     context = multiprocessing.get_context(start_method)
     answers = context.Queue()
     processes = [
-        context.Process(target=_call_and_put, args=(answers, index, fn, item), name=f"task-{index}")
+        context.Process(target=call_and_put, args=(answers, index, fn, item), name=f"task-{index}")
         for index, item in enumerate(items)
     ]
     for process in processes:
@@ -112,9 +112,9 @@ def run_process_per_task(
     try:
         deadline = time.monotonic() + timeout
         for _process in processes:
-            index, ok, value = answers.get(timeout=max(0.0, deadline - time.monotonic()))
+            index, value = answers.get(timeout=max(0.0, deadline - time.monotonic()))
             results[index] = value
-            if not ok and failure is None:
+            if isinstance(value, Exception) and failure is None:
                 failure = value
     except queue_module.Empty:
         failure = TimeoutError(_("a task process did not answer within {seconds:.0f} s").format(seconds=timeout))
@@ -127,11 +127,18 @@ def run_process_per_task(
     return results
 
 
-def _call_and_put(answers: Any, index: int, fn: Callable[[Any], Any], item: Any) -> None:
+def call_and_put(answers: Any, index: int, task: Callable[[Any], Any], item: Any) -> None:
+    """The target of a one-process-per-task run: put ``(index, task(item))`` on ``answers``.
+
+    If the task raises, the exception itself is put in place of the result, so the
+    parent hears back from every child, and learns which item failed and why,
+    instead of waiting for an answer that never comes. It lives in a module because
+    a process started with spawn or forkserver imports its target by name.
+    """
     try:
-        answers.put((index, True, fn(item)))
-    except Exception as exc:  # hand the error to the parent instead of dying silently
-        answers.put((index, False, exc))
+        answers.put((index, task(item)))
+    except Exception as exc:
+        answers.put((index, exc))
 
 
 def run_traced(
@@ -183,6 +190,27 @@ def map_traced(pool: Executor | None, fn: Callable[[Any], Any], items: Sequence[
         spans=[dataclasses.replace(span, index=i) for i, (_, span) in enumerate(pairs)],
         origin=origin,
     )
+
+
+def median_run(runs: Sequence[TracedRun]) -> TracedRun:
+    """The run whose wall time is the median (the faster of the middle two, for an even count).
+
+    A timeline can show only one run; this picks the typical one, not a lucky or an
+    unlucky one, so that the picture agrees with the medians printed beside it.
+    """
+    if not runs:
+        raise ValueError(_("no runs to choose from"))
+    ordered = sorted(runs, key=lambda run: run.seconds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def item_seconds(runs: Iterable[TracedRun]) -> dict[int, float]:
+    """Each item's median time over the runs, keyed by the item's position."""
+    times: dict[int, list[float]] = {}
+    for run in runs:
+        for span in run.spans:
+            times.setdefault(span.index, []).append(span.seconds)
+    return {index: statistics.median(seconds) for index, seconds in times.items()}
 
 
 def _effective_workers(executor: str, workers: int | None, tasks: int) -> int:
@@ -289,8 +317,9 @@ def pool_startup_seconds(
     is itself a fresh interpreter: it imports the main script, if there is one (a
     notebook has none), and the modules named by
     ``multiprocessing.set_forkserver_preload()``, nothing else; so unless the
-    task's module was preloaded, each worker imports it too, almost as slowly as
-    under ``spawn`` (:func:`startup_in_fresh_python` measures the difference).
+    task's module was preloaded, each worker imports it too: cheaper than a
+    ``spawn`` worker, which must also start a new interpreter, but far dearer than
+    ``fork`` (:func:`startup_in_fresh_python` measures what preloading saves).
     ``task`` defaults to a sleep of ``arg`` s.
     """
     from helpers.workloads import wait_for

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpers.i18n import _
+
 
 @dataclass(frozen=True)
 class Span:
@@ -164,7 +166,7 @@ def max_overlap(spans: Sequence[Span]) -> int:
     """The largest number of spans running at one instant (a span's end is exclusive)."""
     events = sorted([(s.start, 1) for s in spans] + [(s.end, -1) for s in spans])
     running = peak = 0
-    for _, step in events:  # at equal times, -1 sorts before +1: ends come first
+    for _time, step in events:  # at equal times, -1 sorts before +1: ends come first
         running += step
         peak = max(peak, running)
     return peak
@@ -174,7 +176,7 @@ def plot_timeline(
     spans: Sequence[Span],
     *,
     origin: float | None = None,
-    title: str = "Who ran what, when",
+    title: str | None = None,
     ax: Any = None,
     label_tasks: bool = True,
 ) -> Any:
@@ -183,41 +185,96 @@ def plot_timeline(
     A bar runs from the moment its task started to the moment it ended: that is
     time *in progress*, not time on a CPU. Two threads that take turns under the
     GIL draw overlapping bars, each twice as long as alone. Each task keeps one
-    colour; wide bars carry the task's name. Returns the matplotlib Axes.
+    colour; a bar carries its task's name, shortened to fit inside it. A row is
+    named by its thread (or asyncio task), and by its process id too when the
+    spans come from more than one process: repeating one pid on every row would
+    only hide the names that differ. Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
 
     spans = relative(spans, origin)
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.5 + 0.45 * max(2, len({s.worker for s in spans}))))
+        _fig, ax = plt.subplots(figsize=(9, 0.5 + 0.45 * max(2, len({s.worker for s in spans}))))
     first_start = {w: min(s.start for s in spans if s.worker == w) for w in {s.worker for s in spans}}
     workers = sorted(first_start, key=lambda w: (first_start[w], w))
     row = {w: i for i, w in enumerate(workers)}
     colours = plt.get_cmap("tab10")
     by_start = sorted(spans, key=lambda s: s.start)
-    width = max((s.end for s in spans), default=1.0)
     label_tasks = label_tasks and len({s.task for s in spans}) > 1  # identical names tell nothing
+    bar_label = _bar_label_class()
     for rank, s in enumerate(by_start):
         colour = colours((s.index if s.index >= 0 else rank) % 10)
         ax.barh(row[s.worker], s.seconds, left=s.start, height=0.7,
                 color=colour, edgecolor="black", linewidth=0.4, alpha=0.85)
-        if label_tasks and s.seconds > 0.08 * width:  # name the task where the bar has room
-            ax.text(s.start + s.seconds / 2, row[s.worker], _short(s.task), ha="center", va="center", fontsize=7)
-    ax.set_yticks(range(len(workers)), workers)
+        if label_tasks:
+            ax.add_artist(bar_label(s.start, s.end, row[s.worker], _stem(s.task)))
+    ax.set_yticks(range(len(workers)), row_labels(spans, workers))
     ax.invert_yaxis()
-    ax.set_xlabel("seconds since the run started" if origin is not None else "seconds since the first task started")
+    ax.set_xlabel(_("seconds since the run started") if origin is not None
+                  else _("seconds since the first task started"))
     right = max((s.end for s in spans), default=1.0) * 1.02
     if not ax.get_autoscalex_on():  # already set, e.g. by a panel that shares this x axis
         right = max(right, ax.get_xlim()[1])  # only widen, so every panel fits
     ax.set_xlim(0, right)
-    ax.set_title(title)
+    ax.set_title(_("Who ran what, when") if title is None else title)
     ax.grid(axis="x", alpha=0.3)
     return ax
 
 
-def _short(task: str, limit: int = 14) -> str:
-    stem = task.rsplit(".", 1)[0] if "." in task and not task.replace(".", "").isdigit() else task
-    return stem if len(stem) <= limit else stem[: limit - 1] + "…"
+def row_labels(spans: Sequence[Span], workers: Sequence[str]) -> list[str]:
+    """The name of each worker's row: its thread, with its pid only when pids differ."""
+    several_processes = len({s.pid for s in spans}) > 1
+    thread_of = {s.worker: s.thread for s in spans}
+    return [w if several_processes else thread_of[w] for w in workers]
+
+
+def _stem(task: str) -> str:
+    """A task's name without a file extension (``kite.jpg`` -> ``kite``); numbers stay whole."""
+    return task.rsplit(".", 1)[0] if "." in task and not task.replace(".", "").isdigit() else task
+
+
+MIN_LABEL_CHARS = 3  # a name cut shorter than this says nothing: the bar stays unnamed
+
+
+def _shortenings(name: str) -> Iterator[str]:
+    """``name``, then ever shorter cuts of it ending in an ellipsis."""
+    yield name
+    for keep in range(len(name) - 1, MIN_LABEL_CHARS - 1, -1):
+        yield name[:keep] + "…"
+
+
+@functools.cache
+def _bar_label_class() -> type:
+    """The class of a bar's label, made on first use: importing this module must not import
+    matplotlib (worker processes import it to time their tasks, and lesson 01 measures
+    how long they take to start)."""
+    from matplotlib.text import Text
+
+    class BarLabel(Text):
+        """A task's name centred in its bar, cut when drawn so that it never leaves the bar.
+
+        The fit is decided at draw time, when the axes have their final size (a figure
+        with a layout engine resizes its axes just before drawing them).
+        """
+
+        def __init__(self, left: float, right: float, y: float, name: str) -> None:
+            super().__init__((left + right) / 2, y, name, ha="center", va="center", fontsize=7)
+            self._bar = (left, right)
+            self._name = name
+            self.set_in_layout(False)  # a long name must not push the layout around
+
+        def draw(self, renderer: Any) -> None:
+            x0, x1 = (self.axes.transData.transform((x, 0))[0] for x in self._bar)
+            room = abs(x1 - x0) - renderer.points_to_pixels(4)  # 2 pt of air on each side
+            for text in _shortenings(self._name):
+                self.set_text(text)
+                if self.get_window_extent(renderer).width <= room:
+                    break
+            else:
+                self.set_text("")
+            super().draw(renderer)
+
+    return BarLabel
 
 
 def plot_timelines(panels: Sequence[tuple[Any, str]], *, height: float = 2.2) -> Any:

@@ -216,7 +216,8 @@ def test_cpu_choice_threads_are_right_on_a_free_threaded_build_without_the_gil()
     ("Process", 4, "'process', in lower case"),
     ("process", "4", "the text '4'"),
     ("process", 8, "take turns"),
-    ("process", 2, "some stay idle"),
+    ("process", 2, "with 2 workers, some cores stay idle"),
+    ("process", 1, "with 1 worker, some cores stay idle"),
     ("process", None, "replace None"),
     ("serial", 1, "this machine has 4"),
     ("gpu", 4, "must be one of"),
@@ -225,6 +226,11 @@ def test_cpu_choice_threads_are_right_on_a_free_threaded_build_without_the_gil()
 def test_cpu_choice_wrong_answers_name_the_mistake(executor, workers, words):
     result = checks.check_cpu_choice(executor, workers, cores=4, gil=True)
     assert not result and words in hint(result)
+
+
+def test_cpu_choice_threads_with_the_gil_says_what_a_busy_plot_meant():
+    result = checks.check_cpu_choice("thread", 2, cores=2, gil=True)
+    assert not result and "other programs were using the cores" in hint(result)
 
 
 def test_cpu_choice_on_one_core_more_workers_only_take_turns():

@@ -32,3 +32,16 @@ def test_whoami_reports_this_thread_and_process():
     me = identity.whoami()
     assert (me.pid, me.thread_id) == (os.getpid(), threading.get_ident())
     assert str(os.getpid()) in str(me)
+
+
+def test_bump_waits_for_the_counters_lock_so_no_update_is_lost_even_without_a_gil():
+    identity.reset_counter()
+    bumper = threading.Thread(target=identity.bump)
+    with identity.counter_lock:  # hold the lock: a bump that honours it cannot get through
+        bumper.start()
+        bumper.join(timeout=0.2)
+        assert bumper.is_alive()
+        assert identity.read_counter() == 0
+    bumper.join(timeout=10)
+    assert not bumper.is_alive()
+    assert identity.read_counter() == 1

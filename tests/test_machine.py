@@ -65,3 +65,17 @@ def test_a_spinning_process_is_seen_as_other_load():
         spinner.kill()
         spinner.wait(timeout=10)
     assert load is not None and load.busy_cores >= 0.5
+
+
+@pytest.mark.parametrize(("load", "words"), [
+    (machine.Load(0.1, 2, "measured"), "quiet enough to measure"),
+    (machine.Load(0.2, 4, "load average"), "quiet enough to measure"),
+    (machine.Load(1.5, 2, "measured"), "Heads-up"),
+])
+def test_the_load_report_always_says_what_it_found(load, words):
+    assert words in machine.load_report(load)
+
+
+def test_the_load_report_is_silent_where_the_load_cannot_be_known(monkeypatch):
+    monkeypatch.setattr(machine, "other_load", lambda: None)
+    assert machine.load_report() == ""

@@ -6,8 +6,12 @@ from helpers.measure import (
     PER_TASK,
     Point,
     Run,
+    TracedRun,
+    call_and_put,
     execute,
+    item_seconds,
     measure,
+    median_run,
     point_from,
     pool_startup_seconds,
     run_process_per_task,
@@ -41,6 +45,37 @@ def test_process_per_task_gives_up_on_a_silent_child():
     with pytest.raises(TimeoutError):
         run_process_per_task(wait_for, [3], timeout=0.5)
     assert multiprocessing.active_children() == []
+
+
+def test_call_and_put_answers_with_the_result_or_with_the_error():
+    import queue
+
+    answers = queue.Queue()
+    call_and_put(answers, 4, count_primes, 10)
+    call_and_put(answers, 5, count_primes, -1)
+    assert answers.get(timeout=1) == (4, 4)
+    index, error = answers.get(timeout=1)
+    assert index == 5 and isinstance(error, ValueError)
+
+
+def traced_run(seconds, item_times=()):
+    from helpers.timeline import Span
+
+    spans = [Span(str(i), 1, "t", 0.0, t, i) for i, t in enumerate(item_times)]
+    return TracedRun("thread", 2, seconds, [], spans, 0.0)
+
+
+def test_median_run_picks_the_typical_run_not_the_lucky_or_unlucky_one():
+    runs = [traced_run(5.0), traced_run(1.0), traced_run(2.0)]
+    assert median_run(runs).seconds == 2.0
+    assert median_run(runs[:2]).seconds == 1.0  # even count: the faster of the middle two
+    with pytest.raises(ValueError):
+        median_run([])
+
+
+def test_item_seconds_is_each_items_median_over_the_runs():
+    runs = [traced_run(1, [1.0, 10.0]), traced_run(1, [3.0, 20.0]), traced_run(1, [2.0, 90.0])]
+    assert item_seconds(runs) == {0: 2.0, 1: 20.0}
 
 
 def test_measure_times_every_setting_for_every_repeat():

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from helpers.measure import run_traced
-from helpers.timeline import Span, max_overlap, plot_timeline, relative, traced
+from helpers.timeline import Span, max_overlap, plot_timeline, relative, row_labels, traced
 from helpers.workloads import wait_for
 
 
@@ -64,6 +64,46 @@ def test_plot_timeline_draws_one_row_per_worker_and_one_bar_per_task(tmp_path):
     ax.figure.savefig(tmp_path / "timeline.png")
     assert (tmp_path / "timeline.png").stat().st_size > 1000
     plt.close(ax.figure)
+
+
+def test_rows_of_one_process_are_named_by_their_thread_alone():
+    spans = [span(0, 1, 7, "worker_0"), span(0, 2, 7, "worker_1"), span(2, 3, 7, "worker_0")]
+    ax = plot_timeline(spans)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["worker_0", "worker_1"]
+    plt.close(ax.figure)
+
+
+def test_two_processes_with_equally_named_threads_keep_two_rows():
+    spans = [span(0, 1, 7, "MainThread"), span(0, 1, 8, "MainThread")]
+    assert row_labels(spans, ["pid 7 · MainThread", "pid 8 · MainThread"]) == [
+        "pid 7 · MainThread", "pid 8 · MainThread"]
+    ax = plot_timeline(spans)
+    assert len(ax.get_yticklabels()) == 2
+    plt.close(ax.figure)
+
+
+def named(task, start, end, thread="t"):
+    return Span(task, 1, thread, start, end)
+
+
+@pytest.mark.parametrize("layout", [False, True])
+def test_a_bar_label_never_leaves_its_bar(layout):
+    spans = [named("a-very-long-photo-name.jpg", 0.0, 0.4), named("tiny-but-named.jpg", 0.4, 0.42),
+             named("medium-name.jpg", 0.42, 3.0)]
+    fig, ax = plt.subplots(figsize=(6, 1.5), constrained_layout=layout)
+    plot_timeline(spans, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = {t._name: t for t in ax.texts}
+    for s in spans:
+        label = labels[s.task.removesuffix(".jpg")]
+        left, right = (ax.transData.transform((x, 0))[0] for x in (s.start, s.end))
+        box = label.get_window_extent(renderer)
+        assert label.get_text() == "" or (left <= box.x0 and box.x1 <= right), (label.get_text(), box, left, right)
+    assert labels["medium-name"].get_text() == "medium-name"  # room enough: the whole name
+    assert labels["a-very-long-photo-name"].get_text().endswith("…")  # cut to fit
+    assert labels["tiny-but-named"].get_text() == ""  # no room for three letters: no name
+    plt.close(fig)
 
 
 def test_panels_sharing_an_x_axis_all_fit():

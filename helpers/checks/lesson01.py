@@ -12,7 +12,7 @@ from typing import Any
 from helpers.checks.lesson00 import _not_a_number_hint, _whole_number
 from helpers.checks.verdict import Verdict, verdict
 from helpers.executors import cpu_count
-from helpers.i18n import _
+from helpers.i18n import _, ngettext
 
 __all__ = ["check_cpu_choice", "check_run_on_threads", "check_thumbnail_name"]
 
@@ -171,12 +171,16 @@ def check_cpu_choice(executor: Any, workers: Any, cores: int | None = None, gil:
         return verdict(False, "", _not_a_number_hint(workers, "n_workers"))
     if executor == "thread" and gil and cores > 1:
         return verdict(False, "", _("pure-Python work holds the GIL: only one thread runs it at a time, "
-                                    "however many you start."))
+                                    "however many you start. (If section 4's plot showed threads ahead of "
+                                    "processes, other programs were using the cores while it measured: the "
+                                    "processes found no free core. Run that cell again on a quieter machine.)"))
     if count < 1:
         return verdict(False, "", _("a pool needs at least 1 worker, not {count}.").format(count=count))
     if count < cores:
-        return verdict(False, "", _("this machine has {cores} usable cores; with {count} workers some stay idle."
-                                    ).format(cores=cores, count=count))
+        return verdict(False, "", ngettext("this machine has {cores} usable cores; with {count} worker, some "
+                                           "cores stay idle.",
+                                           "this machine has {cores} usable cores; with {count} workers, some "
+                                           "cores stay idle.", count).format(cores=cores, count=count))
     if count > cores:
         return verdict(False, "", _("{count} workers run no faster than {cores}: they take turns on {cores} cores. "
                                     "What is the smallest number at full speed?").format(count=count, cores=cores))
