@@ -377,13 +377,17 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     return ax
 
 
+def _usage() -> str:
+    return _("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS))
+
+
 def main(argv: list[str]) -> int:
+    """The runner: run the scenario named ``argv[0]``, handing it the other arguments."""
     if not argv or argv[0] not in SCENARIOS:
-        print(_("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS)),
-              file=sys.stderr)
+        print(_usage(), file=sys.stderr)
         return 2
-    # atexit hooks run after Python has waited for non-daemon threads and before it
-    # abandons daemon threads: the moment "the program exits" in every timeline.
+    # An exit hook: it runs after Python has waited for the non-daemon threads, and
+    # before it abandons the daemon ones. Registered first, it runs last.
     atexit.register(lambda: say("python", _("program exits")))
     SCENARIOS[argv[0]](argv[1:])
     return 0

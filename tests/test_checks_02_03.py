@@ -376,7 +376,14 @@ def test_stopping_worker_names_each_mistake():
     assert "never waits" in repr(checks.check_stops_on_event(never_waits))
     assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event))
     assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event_and_ends_by_itself))
+    def ends_after_a_few_ticks(stop, ticks):
+        for _ in range(5):
+            ticks.append(time.perf_counter())
+            time.sleep(0.05)
+
     assert "before `stop` was even set" in repr(checks.check_stops_on_event(not_an_event_test))
+    assert "without a single tick" in repr(checks.check_stops_on_event(not_an_event_test))
+    assert "never checks `stop`" in repr(checks.check_stops_on_event(ends_after_a_few_ticks))
 
 
 def test_stopping_worker_states_its_real_limit_and_never_raises():

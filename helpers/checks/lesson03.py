@@ -260,6 +260,10 @@ def check_stops_on_event(worker: Any) -> Verdict:
     if errors:
         return verdict(False, "", _("your worker raised {error}").format(error=errors[0]))
     if not stop.looked and ended and ended[0] < asked:
+        if not ticks:
+            return verdict(False, "", _("your worker returned at once, without a single tick, before `stop` was "
+                                        "even set. Loop until asked, `while not stop.is_set():`, and append a tick "
+                                        "about every 0.05 s."))
         return verdict(False, "", _("your worker never checks `stop`: it ended when its own loop ran out, "
                                     "before `stop` was even set. Loop until asked, `while not stop.is_set():`."))
     if not stop.looked:
