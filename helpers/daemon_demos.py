@@ -115,6 +115,9 @@ def try_to_start_a_child() -> str:
     except AssertionError as exc:
         return _("refused: AssertionError: {message}").format(message=exc)
     grandchild.join(timeout=20)
+    if grandchild.is_alive():
+        grandchild.terminate()
+        return _("started a child process of its own; still running after 20 s, so terminated")
     return _("started a child process of its own and joined it")
 
 
@@ -128,7 +131,10 @@ def daemon_no_children(argv: list[str]) -> None:
     child = context.Process(target=_child_tries, args=(T0,), name="child", daemon=True)
     child.start()
     child.join(timeout=20)
-    say("main", _("child exited with code {code}").format(code=child.exitcode))
+    if child.is_alive():
+        say("main", _("child still running after 20 s"))
+    else:
+        say("main", _("child exited with code {code}").format(code=child.exitcode))
 
 
 def ping_pong(argv: list[str]) -> None:
@@ -313,10 +319,23 @@ def show(name: str) -> Any:
     return Code(source(name), language="python")
 
 
+def _last_words(events: list[Event], within: float) -> list[Event]:
+    """An actor's last event, with the events just before it that a dot would hide (less than ``within`` s earlier)."""
+    group = [events[-1]]
+    for event in reversed(events[:-1]):
+        if group[0].seconds - event.seconds >= within:
+            break
+        group.insert(0, event)
+    return group
+
+
 def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None) -> Any:
     """One row per actor, a dot per line it printed, its last words beside the last dot; a red line at the exit.
 
-    A label near the right edge is written leftwards from its dot, so no text runs past the figure.
+    Events too close together to tell apart (the worker's last tick and "finished")
+    are drawn as a small column of dots, labelled together in order, so no event
+    hides under another. A label near the right edge is written leftwards from its
+    dot, so no text runs past the figure; the legend sits outside the plot.
     """
     import textwrap
 
@@ -326,20 +345,28 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     exits = [e.seconds for e in finished.events if e.actor == "python"]
     actors = list(dict.fromkeys(e.actor for e in events))
     if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, 1.1 + 0.6 * max(2, len(actors))), constrained_layout=True)
+        _fig, ax = plt.subplots(figsize=(9, 1.1 + 0.7 * max(2, len(actors))), constrained_layout=True)
     end = max([e.seconds for e in events] + exits + [0.1])
     right = end * 1.08
+    step = 0.16  # rows between two stacked dots
     for row, actor in enumerate(actors):
         mine = [e for e in events if e.actor == actor]
-        ax.scatter([e.seconds for e in mine], [row] * len(mine), s=40, zorder=3)
-        last = mine[-1]
-        leftwards = last.seconds > 0.45 * right
-        ax.annotate(textwrap.fill(last.message, 48), (last.seconds, row), xytext=(-6 if leftwards else 6, 7),
-                    textcoords="offset points", fontsize=8, ha="right" if leftwards else "left", va="bottom")
+        last = _last_words(mine, within=0.015 * right)
+        colour = f"C{row % 10}"
+        earlier = mine[:len(mine) - len(last)]
+        ax.scatter([e.seconds for e in earlier], [row] * len(earlier), s=40, zorder=3, color=colour)
+        offsets = [step * (k - (len(last) - 1) / 2) for k in range(len(last))]
+        ax.scatter([e.seconds for e in last], [row + o for o in offsets], s=40, zorder=3, color=colour)
+        leftwards = last[-1].seconds > 0.45 * right
+        label = "\n".join(textwrap.fill(e.message, 48) for e in last)
+        alone = len(last) == 1  # a single label goes above its dot; a column's label beside it, lines in order
+        ax.annotate(label, (last[-1].seconds, row), xytext=(-8 if leftwards else 8, 6 if alone else 0),
+                    textcoords="offset points", fontsize=8, ha="right" if leftwards else "left",
+                    va="bottom" if alone else "center")
     if exits:
-        ax.axvline(exits[0], color="tab:red", linestyle="--",
+        ax.axvline(exits[0], color="tab:red", linestyle="--", zorder=2,
                    label=_("program exits ({seconds:.2f} s)").format(seconds=exits[0]))
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_xlim(0, right)
     ax.set_yticks(range(len(actors)), actors)
     ax.set_ylim(-0.7, len(actors) - 0.3)
@@ -350,13 +377,17 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     return ax
 
 
+def _usage() -> str:
+    return _("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS))
+
+
 def main(argv: list[str]) -> int:
+    """The runner: run the scenario named ``argv[0]``, handing it the other arguments."""
     if not argv or argv[0] not in SCENARIOS:
-        print(_("usage: python -m helpers.daemon_demos {{{names}}} [ARGS]").format(names=",".join(SCENARIOS)),
-              file=sys.stderr)
+        print(_usage(), file=sys.stderr)
         return 2
-    # atexit hooks run after Python has waited for non-daemon threads and before it
-    # abandons daemon threads: the moment "the program exits" in every timeline.
+    # An exit hook: it runs after Python has waited for the non-daemon threads, and
+    # before it abandons the daemon ones. Registered first, it runs last.
     atexit.register(lambda: say("python", _("program exits")))
     SCENARIOS[argv[0]](argv[1:])
     return 0

@@ -115,14 +115,17 @@ def race(add: Callable[[Counter, int], None], threads: int = 4, times: int = 100
     """
     if threads < 1 or times < 0:
         raise ValueError(_("threads must be at least 1 and times not negative"))
-    counter, start_line, errors = Counter(), threading.Barrier(threads), []
+    counter, start_line = Counter(), threading.Barrier(threads)
+    errors: list[Exception] = []  # shared by the workers, so written under a lock, like any shared list
+    errors_lock = threading.Lock()
 
     def worker() -> None:
         try:
             start_line.wait(timeout=timeout)
             add(counter, times)
         except Exception as exc:  # re-raised below, in the caller's thread: no error is lost
-            errors.append(exc)
+            with errors_lock:
+                errors.append(exc)
 
     previous = sys.getswitchinterval()
     if switch_interval is not None:

@@ -40,7 +40,7 @@ class StopRun:
 
 
 def plot_stops(runs: Sequence[StopRun], ax: Any = None) -> Any:
-    """A row per worker: its ticks as dots, the stop request as a dashed line, its end as a bar."""
+    """A row per worker: its ticks as dots, the stop request as a dashed line, its end as a bar; legend outside."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -48,8 +48,10 @@ def plot_stops(runs: Sequence[StopRun], ax: Any = None) -> Any:
         _fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * len(runs)), constrained_layout=True)
     for row, run in enumerate(runs):
         ax.scatter([t - run.started for t in run.ticks], [row] * len(run.ticks), s=30, color="tab:blue", zorder=3)
-        ax.plot([run.asked - run.started] * 2, [row - 0.35, row + 0.35], color="tab:red", linestyle="--")
-        ax.plot([run.ended - run.started] * 2, [row - 0.35, row + 0.35], color="black", linewidth=3)
+        # The stop request is drawn taller than the end bar and on top of it, so it stays
+        # visible when a worker ends at once (the two lines then fall on the same spot).
+        ax.plot([run.ended - run.started] * 2, [row - 0.25, row + 0.25], color="black", linewidth=3, zorder=2)
+        ax.plot([run.asked - run.started] * 2, [row - 0.4, row + 0.4], color="tab:red", linestyle="--", zorder=4)
         ax.annotate(_("ended {ms:.0f} ms after the request").format(ms=run.delay * 1000),
                     (run.ended - run.started, row), xytext=(6, 9), textcoords="offset points", fontsize=8)
     end = max([r.ended - r.started for r in runs] + [0.1])
@@ -63,6 +65,6 @@ def plot_stops(runs: Sequence[StopRun], ax: Any = None) -> Any:
         Line2D([], [], marker="o", linestyle="", color="tab:blue", label=_("a tick")),
         Line2D([], [], color="tab:red", linestyle="--", label=_("stop.set()")),
         Line2D([], [], color="black", linewidth=3, label=_("worker ended (join returned)")),
-    ], loc="lower right", fontsize=8)
+    ], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax

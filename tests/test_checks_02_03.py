@@ -243,18 +243,61 @@ def test_the_exercise_cell_holds_the_checks_program_exactly():
     assert given[0].split("r'''", 1)[1].rsplit("'''", 1)[0] == REPORT
 
 
+WAIT_AT_MOST_A_MINUTE = """
+writer.join(timeout=60)
+if writer.is_alive():
+    sys.exit("main: the writer is stuck")
+"""
+
+
 @pytest.mark.parametrize("program", [
-    REPORT + "writer.join()\n",
+    REPORT + WAIT_AT_MOST_A_MINUTE,
     REPORT.replace("daemon=True", "daemon=False"),
     REPORT.replace("time.sleep(0.2)", "while writer.is_alive():\n    writer.join(timeout=0.1)"),
-], ids=["join", "not a daemon", "join in a loop"])
+], ids=["join with a timeout", "not a daemon", "join in a loop"])
 def test_report_passes_every_way_of_waiting_for_the_writer(program):
-    assert checks.check_report_is_complete(program)
+    found = checks.check_report_is_complete(program)
+    assert found and "Note" not in repr(found)
+
+
+@pytest.mark.parametrize(("program", "note"), [
+    (REPORT + "writer.join()\n", "no timeout"),
+    (REPORT.replace("time.sleep(0.2)", "while writer.is_alive():\n    time.sleep(0.05)"), "is_alive()"),
+], ids=["join() with no timeout", "polling with short sleeps"])
+def test_report_passes_a_correct_but_worse_wait_with_a_note(program, note):
+    found = checks.check_report_is_complete(program)
+    assert found and "Note" in repr(found) and note in repr(found)
 
 
 def test_report_fails_the_program_as_given():
     cut = checks.check_report_is_complete(REPORT)
     assert not cut and "wait for it" in repr(cut)
+
+
+@pytest.mark.parametrize("program", [
+    REPORT + "writer.join(timeout=0.1)\n",
+    REPORT.replace('print("main: done")', 'writer.join(0.1)\nprint("main: done")'),
+], ids=["join(timeout=0.1)", "join(0.1) before printing"])
+def test_report_names_a_join_timeout_that_is_too_short(program):
+    short = checks.check_report_is_complete(program)
+    assert not short and "join(timeout=0.1)" in repr(short) and "is_alive()" in repr(short)
+
+
+@pytest.mark.parametrize("program", [
+    REPORT + "while writer.is_alive():\n    pass\n",
+    REPORT.replace("time.sleep(0.2)", "while writer.is_alive():\n    time.sleep(0)"),
+], ids=["pass", "sleep(0)"])
+def test_report_fails_a_loop_that_spins_on_is_alive(program):
+    busy = checks.check_report_is_complete(program)
+    assert not busy and "spinning" in repr(busy) and "join" in repr(busy)
+
+
+def test_report_counts_whole_lines_in_good_grammar():
+    from helpers.checks.lesson03 import _report_verdict
+
+    one = repr(_report_verdict("line 1: half written... done\nline 2: half", {}))
+    assert "has 1 whole line of 10" in one
+    assert "has 2 whole lines of 10" in repr(_report_verdict("line 1: done\nline 2: done\nline 3: half", {}))
 
 
 @pytest.mark.parametrize("program", [
@@ -319,9 +362,28 @@ def test_stopping_worker_names_each_mistake():
             ticks.append(time.perf_counter())
             time.sleep(0.05)
 
+    def ignores_the_event_and_ends_by_itself(stop, ticks):
+        for _ in range(50):  # 2.5 s, then returns: on its own, not because it was asked
+            ticks.append(time.perf_counter())
+            time.sleep(0.05)
+
+    def not_an_event_test(stop, ticks):
+        while not stop:  # an Event is always true: the loop never runs
+            ticks.append(time.perf_counter())
+            stop.wait(0.05)
+
     assert "only 1 tick" in repr(checks.check_stops_on_event(sleeps_long))
     assert "never waits" in repr(checks.check_stops_on_event(never_waits))
-    assert "still running" in repr(checks.check_stops_on_event(ignores_the_event))
+    assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event))
+    assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event_and_ends_by_itself))
+    def ends_after_a_few_ticks(stop, ticks):
+        for _ in range(5):
+            ticks.append(time.perf_counter())
+            time.sleep(0.05)
+
+    assert "before `stop` was even set" in repr(checks.check_stops_on_event(not_an_event_test))
+    assert "without a single tick" in repr(checks.check_stops_on_event(not_an_event_test))
+    assert "never checks `stop`" in repr(checks.check_stops_on_event(ends_after_a_few_ticks))
 
 
 def test_stopping_worker_states_its_real_limit_and_never_raises():

@@ -107,6 +107,18 @@ def test_plot_events_draws_a_row_per_actor_and_the_exit():
     plt.close(ax.figure)
 
 
+def test_plot_events_shows_every_event_of_a_close_ending_apart():
+    stdout = (" 0.000 main       ready\n 0.600 main       all players joined\n"
+              " 0.601 main       atexit: clean exit\n 0.601 python     program exits\n")
+    ax = daemon_demos.plot_events(daemon_demos.Finished("x", stdout, "", 0, 0.7))
+    labels = [text.get_text() for text in ax.texts]
+    assert labels == ["all players joined\natexit: clean exit"]  # both last words, in order
+    dots = [tuple(point) for points in ax.collections for point in points.get_offsets()]
+    assert len(dots) == 3 and len(set(dots)) == 3  # no dot hides another
+    assert ax.get_legend() is not None
+    plt.close(ax.figure)
+
+
 def test_source_shows_the_scenario_and_every_function_it_runs():
     assert "daemon=True" in daemon_demos.source("daemon-thread")
     assert "def _tick_forever" in daemon_demos.source("daemon-process")

@@ -38,4 +38,6 @@ def test_the_plot_has_a_row_per_worker_and_explains_its_marks():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a tick", "stop.set()",
                                                                    "worker ended (join returned)"]
     assert ax.get_xlim()[1] > 0.8
+    request, end = next(line for line in ax.get_lines() if line.get_color() == "tab:red"), ax.get_lines()[0]
+    assert request.get_zorder() > end.get_zorder()  # a worker that ends at once does not hide the request
     plt.close(ax.figure)

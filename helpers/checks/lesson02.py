@@ -43,7 +43,8 @@ def check_safe_counter(cls: Any, threads: int = 8, times: int = 250, deadline: f
             error=type(exc).__name__, message=exc))
     if not callable(getattr(counter, "increment", None)):
         return verdict(False, "", _("your counter has no `increment` method."))
-    errors: list[str] = []
+    errors: list[str] = []  # written by the worker threads: under a lock, as the lesson teaches
+    errors_lock = threading.Lock()
     start_line = threading.Barrier(threads)
 
     def work() -> None:
@@ -52,7 +53,8 @@ def check_safe_counter(cls: Any, threads: int = 8, times: int = 250, deadline: f
             for _n in range(times):
                 counter.increment()
         except Exception as exc:
-            errors.append(f"{type(exc).__name__}: {exc}")
+            with errors_lock:
+                errors.append(f"{type(exc).__name__}: {exc}")
 
     with forcing_a_switch_in_one() as forcing:
         workers = [threading.Thread(target=work, daemon=True, name=f"counter-{i}") for i in range(threads)]
@@ -179,7 +181,8 @@ def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
     a, b, c, d = _audited_accounts(ledger, "abcd")
     pairs = [(a, b), (b, a), (a, b), (c, d)]
     start_line = threading.Barrier(len(pairs))
-    problems: list[tuple[bool, str]] = []  # (a deadlock?, what happened)
+    problems: list[tuple[bool, str]] = []  # (a deadlock?, what happened); written by the clerks
+    problems_lock = threading.Lock()
     calls = itertools.count()
 
     def clerk(source: Any, target: Any) -> None:
@@ -189,9 +192,11 @@ def check_transfer(fn: Callable[..., Any], rounds: int = 30) -> Verdict:
                 ledger.current.call = next(calls)
                 fn(source, target, 1)
         except DeadlockSuspected as exc:
-            problems.append((True, str(exc)))
+            with problems_lock:
+                problems.append((True, str(exc)))
         except Exception as exc:
-            problems.append((False, f"{type(exc).__name__}: {exc}"))
+            with problems_lock:
+                problems.append((False, f"{type(exc).__name__}: {exc}"))
         finally:
             ledger.current.call = -1
 

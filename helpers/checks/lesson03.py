@@ -37,37 +37,119 @@ time.sleep(0.2)
 print("main: done")
 '''
 
-# Runs the learner's program with one change: in the main thread, time.sleep returns at
-# once (and notes what it was asked for). Waiting by sleeping is a guess about how long the
-# writer takes, and a guess fails on a slower day; join() and a non-daemon thread do not
-# depend on it. The writer thread's own sleeps are untouched.
-_BOOTSTRAP = r'''
-import os, runpy, sys, threading, time
+# Runs the learner's program with two changes, and notes how its main thread waited.
+# 1. In the main thread, time.sleep lasts at most 0.01 s: waiting by sleeping is a guess about
+#    how long the writer takes, and a guess fails on a slower day; join() and a non-daemon thread
+#    do not depend on it. (Polling, a short sleep in a loop, still waits.) The writer's own
+#    sleeps are untouched.
+# 2. The main thread's sleeps, joins (with their timeout, and whether the thread was still alive
+#    afterwards) and is_alive() calls are counted, and its CPU time measured: a loop spinning on
+#    is_alive() waits too, but keeps a core busy doing nothing. Counts, not only CPU time, tell
+#    it apart: on a busy machine a spinning loop gets little CPU, but still asks thousands of times.
+_BOOTSTRAP = r"""
+import json, os, runpy, sys, threading, time
 
-_sleep = time.sleep
+_sleep, _join, _is_alive = time.sleep, threading.Thread.join, threading.Thread.is_alive
+_noted = {"sleeps": 0, "longest_sleep": 0.0, "is_alive": 0, "joins": []}
+
+
+def _in_main():
+    return threading.current_thread() is threading.main_thread()
 
 
 def sleep(seconds):
-    if threading.current_thread() is threading.main_thread():
-        with open(os.environ["COURSE_MAIN_SLEEPS"], "a") as noted:
-            noted.write(f"{seconds}\n")
-        return
+    if _in_main() and isinstance(seconds, (int, float)):
+        _noted["sleeps"] += 1
+        _noted["longest_sleep"] = max(_noted["longest_sleep"], float(seconds))
+        seconds = min(seconds, 0.01)
     _sleep(seconds)
 
 
-time.sleep = sleep
+def join(self, timeout=None):
+    _join(self, timeout)
+    if _in_main() and len(_noted["joins"]) < 100:
+        timeout = float(timeout) if isinstance(timeout, (int, float)) else None
+        _noted["joins"].append({"timeout": timeout, "alive": _is_alive(self)})
+
+
+def is_alive(self):
+    if _in_main():
+        _noted["is_alive"] += 1
+    return _is_alive(self)
+
+
+time.sleep, threading.Thread.join, threading.Thread.is_alive = sleep, join, is_alive
 sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-'''
+_cpu, _wall = time.thread_time(), time.perf_counter()
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    _noted.update(cpu=time.thread_time() - _cpu, wall=time.perf_counter() - _wall)
+    with open(os.environ["COURSE_MAIN_WAITS"], "w") as noted:
+        json.dump(_noted, noted)
+"""
+
+SPINS = 1000  # sleeps and is_alive() calls from which the main thread counts as spinning (polling makes ~50)
+POLLS = 3  # main-thread sleeps from which waiting counts as polling
+
+
+def _spun(waits: dict[str, Any]) -> bool:
+    """Whether the main thread waited by spinning: thousands of questions, or most of a core for a while."""
+    cpu, wall = waits.get("cpu", 0.0), waits.get("wall", 0.0)
+    return waits.get("sleeps", 0) + waits.get("is_alive", 0) > SPINS or (cpu > 0.1 and cpu > 0.25 * wall)
+
+
+def _report_verdict(text: str, waits: dict[str, Any]) -> Verdict:
+    """Judge the report the program left, and how its main thread waited for the writer."""
+    joins, longest_sleep = waits.get("joins", []), waits.get("longest_sleep", 0.0)
+    lines = text.splitlines(keepends=True)
+    whole = [line for line in lines if line.endswith("done\n")]
+    if _spun(waits):
+        return verdict(False, "", _("your main thread waited by spinning: a loop such as `while writer.is_alive(): "
+                                    "pass` asks again and again, keeping a core busy doing nothing (exercise 2's "
+                                    "check refuses that too). `writer.join(timeout=...)` sleeps until the writer "
+                                    "ends."))
+    if len(whole) == REPORT_LINES and len(lines) == REPORT_LINES:
+        praise = _("all {lines} lines written whole: the program waits for its writer, however long the writer "
+                   "takes.").format(lines=REPORT_LINES)
+        if any(j["timeout"] is None for j in joins):
+            praise += " " + _("Note: `join()` with no timeout would wait for ever if the writer got stuck. "
+                              "`writer.join(timeout=60)`, then `writer.is_alive()`, lets the program say so "
+                              "instead (the solution does this).")
+        elif waits.get("sleeps", 0) >= POLLS and not joins:
+            praise += " " + _("Note: asking `is_alive()` between short sleeps works, but `writer.join(timeout=...)` "
+                              "does the same wait in one call, and returns the moment the writer ends.")
+        return verdict(True, praise, "")
+    found = (ngettext("the report has {whole} whole line of {total} (last: {last!r})",
+                      "the report has {whole} whole lines of {total} (last: {last!r})", len(whole)).format(
+        whole=len(whole), total=REPORT_LINES, last=lines[-1]) if lines else _("the report is empty"))
+    short = [j["timeout"] for j in joins if j["alive"] and j["timeout"] is not None]
+    if short:
+        return verdict(False, "", _("{found}. `join(timeout={timeout:g})` gave up after {timeout:g} s with the "
+                                    "writer still running, and the program ended without it. A join timeout is a "
+                                    "limit for a thread that may be stuck, not a guess at how long it needs: give "
+                                    "it a generous one (this writer needs about half a second, far more on a slow "
+                                    "day), and check `writer.is_alive()` afterwards.").format(
+            found=found, timeout=max(short)))
+    if longest_sleep > 0.2:
+        return verdict(False, "", _("{found}. The main thread sleeps {seconds:g} s, hoping the writer is done by "
+                                    "then: that is a guess, and the check runs your program on a 'slow day' "
+                                    "(the main thread's sleeps last at most 0.01 s). Wait for the writer "
+                                    "itself.").format(found=found, seconds=longest_sleep))
+    return verdict(False, "", _("{found}. The program exits without waiting for the daemon writer: wait for it "
+                                "(join it), or make it a thread Python waits for.").format(found=found))
 
 
 def check_report_is_complete(script: Any, timeout: float = 20) -> Verdict:
     """Exercise 03.1: the report-writing program, run as a real process, always writes every line whole.
 
     "Always" is tested: the program runs with the main thread's ``time.sleep``
-    made instant, so a longer sleep in the main thread (a guess at how long the
-    writer needs) fails, while waiting for the writer itself passes.
+    cut to at most 0.01 s, so a longer sleep in the main thread (a guess at how
+    long the writer needs) fails, while waiting for the writer itself passes. A
+    join whose timeout runs out first is named; a loop spinning on ``is_alive()``
+    fails, as a worker that never waits fails exercise 2.
     """
+    import json
     import os
     import subprocess
     import sys
@@ -77,9 +159,9 @@ def check_report_is_complete(script: Any, timeout: float = 20) -> Verdict:
         return verdict(False, "", _("`script` should hold the program's text, with its write_report function."))
     with tempfile.TemporaryDirectory() as folder:
         program, report = Path(folder, "report_writer.py"), Path(folder, "report.txt")
-        sleeps = Path(folder, "main_sleeps.txt")
+        noted = Path(folder, "main_waits.json")
         program.write_text(script, encoding="utf-8")
-        env = dict(os.environ, COURSE_MAIN_SLEEPS=str(sleeps))
+        env = dict(os.environ, COURSE_MAIN_WAITS=str(noted))
         try:
             done = subprocess.run([sys.executable, "-c", _BOOTSTRAP, str(program), str(report)],
                                   capture_output=True, text=True, timeout=timeout, env=env)
@@ -89,21 +171,8 @@ def check_report_is_complete(script: Any, timeout: float = 20) -> Verdict:
             last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
             return verdict(False, "", _("the program failed: {message}").format(message=last))
         text = report.read_text(encoding="utf-8") if report.exists() else ""
-        asked = [float(line) for line in sleeps.read_text().split()] if sleeps.exists() else []
-    lines = text.splitlines(keepends=True)
-    whole = [line for line in lines if line.endswith("done\n")]
-    if len(whole) == REPORT_LINES and len(lines) == REPORT_LINES:
-        return verdict(True, _("all {lines} lines written whole: the program waits for its writer, however long "
-                               "the writer takes.").format(lines=REPORT_LINES), "")
-    found = (_("the report has {whole} whole lines of {total} (last: {last!r})").format(
-        whole=len(whole), total=REPORT_LINES, last=lines[-1]) if lines else _("the report is empty"))
-    if any(seconds > 0.2 for seconds in asked):
-        return verdict(False, "", _("{found}. The main thread sleeps {seconds:g} s, hoping the writer is done by "
-                                    "then: that is a guess, and the check runs your program on a 'slow day' "
-                                    "(the main thread's sleeps take no time). Wait for the writer itself.").format(
-            found=found, seconds=max(asked)))
-    return verdict(False, "", _("{found}. The program exits without waiting for the daemon writer: wait for it "
-                                "(join it), or make it a thread Python waits for.").format(found=found))
+        waits = json.loads(noted.read_text()) if noted.exists() else {}
+    return _report_verdict(text, waits)
 
 
 class _Ticks(list):
@@ -124,12 +193,17 @@ class _Ticks(list):
 
 
 class _WatchedEvent(threading.Event):
-    """An Event that notes whether the worker waits on it (rather than sleeping)."""
+    """An Event that notes whether the worker looks at it at all, and waits on it (rather than sleeping)."""
 
+    looked = False
     waited = False
 
+    def is_set(self) -> bool:
+        self.looked = True
+        return super().is_set()
+
     def wait(self, timeout: float | None = None) -> bool:
-        self.waited = True
+        self.looked = self.waited = True
         return super().wait(timeout)
 
 
@@ -149,13 +223,15 @@ def check_stops_on_event(worker: Any) -> Verdict:
 
     if not callable(worker):
         return verdict(False, "", _("define a function `worker(stop, ticks)`."))
-    stop, ticks, errors = _WatchedEvent(), _Ticks(), []
+    stop, ticks, errors, ended = _WatchedEvent(), _Ticks(), [], []  # each written by the worker's thread only
 
     def guarded() -> None:
         try:
             worker(stop, ticks)
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            ended.append(time.perf_counter())
 
     # A daemon here only as a safety net: if a wrong answer never returns, it must
     # not keep the kernel from exiting. A correct answer ends before we return.
@@ -167,10 +243,14 @@ def check_stops_on_event(worker: Any) -> Verdict:
     thread.join(timeout=GIVE_UP_AFTER)
     late = time.perf_counter() - asked
     ticks.closed = True  # a worker that is still running dies at its next tick
+    if not stop.looked and thread.is_alive():
+        return verdict(False, "", _("your worker never checks `stop`: it was still running {seconds:g} s after "
+                                    "`stop` was set. Check the event on every round of the loop, "
+                                    "`while not stop.is_set():`.").format(seconds=GIVE_UP_AFTER))
     if thread.is_alive():
-        return verdict(False, "", _("your worker was still running {seconds:g} s after `stop` was set: it must "
-                                    "check the event in its loop, `while not stop.is_set():`.").format(
-            seconds=GIVE_UP_AFTER))
+        return verdict(False, "", _("your worker was still running {seconds:g} s after `stop` was set: check the "
+                                    "event on every round of the loop, and wait with `stop.wait(0.05)`, which ends "
+                                    "as soon as the event is set.").format(seconds=GIVE_UP_AFTER))
     expected = round(RUN_FOR / 0.05)
     before = [t for t in ticks if t < asked]
     if ticks.flooded or len(before) > 5 * expected:
@@ -179,6 +259,17 @@ def check_stops_on_event(worker: Any) -> Verdict:
             count=len(ticks), seconds=RUN_FOR))
     if errors:
         return verdict(False, "", _("your worker raised {error}").format(error=errors[0]))
+    if not stop.looked and ended and ended[0] < asked:
+        if not ticks:
+            return verdict(False, "", _("your worker returned at once, without a single tick, before `stop` was "
+                                        "even set. Loop until asked, `while not stop.is_set():`, and append a tick "
+                                        "about every 0.05 s."))
+        return verdict(False, "", _("your worker never checks `stop`: it ended when its own loop ran out, "
+                                    "before `stop` was even set. Loop until asked, `while not stop.is_set():`."))
+    if not stop.looked:
+        return verdict(False, "", _("your worker never checks `stop`: it ended when its own loop ran out, "
+                                    "{late:.2f} s after `stop` was set, not because it was asked. Check the event "
+                                    "on every round of the loop, `while not stop.is_set():`.").format(late=late))
     if len(before) < 4:
         return verdict(False, "", ngettext(
             "only {count} tick in {seconds:g} s (about {expected} expected): append to `ticks` about every 0.05 s.",
