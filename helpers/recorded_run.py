@@ -110,11 +110,11 @@ def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, 
     if kinds:
         legend = [Patch(facecolor="white", edgecolor="black", hatch=HATCHES[kind], label=_(OUTCOME_LABELS[kind]))
                   for kind in (CANCELLED, RAISED) if kind in kinds]
-        axes[0, 0].legend(handles=legend, fontsize=7, loc="upper right")
+        fig.legend(handles=legend, fontsize=7, loc="outside right upper")
     return fig
 
 
-HATCHES = {CANCELLED: "///", RAISED: "xxx"}
+HATCHES = {CANCELLED: "//", RAISED: "xx"}
 OUTCOME_LABELS = {CANCELLED: N_("cancelled: cut short"), RAISED: N_("ended by an exception")}
 
 
