@@ -398,3 +398,9 @@ def test_progress_check_fails_wrong_answers_naming_the_mistake(answer, hint):
     said = checks.check_progress_on_any_executor(answer, timeout=0.5)
     assert not said and hint in repr(said)
     assert not [t for t in threading.enumerate() if t.name.startswith(("checked-pool", "checked-answer"))]
+
+
+def test_plot_cost_bars_on_a_log_axis_keeps_small_bars_visible():
+    ax = plot_cost_bars([Cost("chunksize 1", 1.0), Cost("chunksize 1000", 0.001)], title="t", log=True)
+    assert ax.get_xscale() == "log" and ax.get_xlim()[0] < 1.0  # 1 ms, in ms, is inside the axis
+    plt.close(ax.figure)
