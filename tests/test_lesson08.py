@@ -6,7 +6,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
 from helpers import checks
@@ -214,28 +213,6 @@ def test_amdahl_check_passes_right_answers(fn, ceiling):
 ])
 def test_amdahl_check_fails_wrong_answers_naming_the_mistake(fn, ceiling, hint):
     said = checks.check_amdahl_answers(fn, ceiling)
-    assert not said and hint in repr(said)
-
-
-COSTS = [Cost("chunksize 1", 2.0), Cost("chunksize 100", 0.1), Cost("chunksize 1000", 0.11)]
-
-
-@pytest.mark.parametrize("choice", [100, 1000, 100.0, np.int64(100)])
-def test_chunksize_check_passes_the_fastest_or_as_good(choice):
-    assert checks.check_fastest_chunksize(choice, COSTS)
-
-
-@pytest.mark.parametrize(("choice", "costs", "hint"), [
-    (1, COSTS, "Look at the plot again"),
-    (7, COSTS, "choose one of"),
-    ("100", COSTS, "without quotes"),
-    (True, COSTS, "choose one of"),
-    (100, None, "second argument"),
-    (100, [], "empty"),
-    (100, ["chunksize 1"], "second argument"),
-])
-def test_chunksize_check_fails_wrong_answers_and_never_raises(choice, costs, hint):
-    said = checks.check_fastest_chunksize(choice, costs)
     assert not said and hint in repr(said)
 
 

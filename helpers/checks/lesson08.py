@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from helpers.checks.verdict import Verdict, verdict
 from helpers.i18n import _
 
-__all__ = ["check_amdahl_answers", "check_chunksize_rule", "check_fastest_chunksize", "check_progress_on_any_executor"]
+__all__ = ["check_amdahl_answers", "check_chunksize_rule", "check_progress_on_any_executor"]
 
 
 def _number(value: Any) -> float | None:
@@ -51,28 +50,6 @@ def check_amdahl_answers(fn: Any, ceiling: Any) -> Verdict:
         return verdict(False, "", _("your speedup() is right. For the ceiling, let the number of workers grow "
                                     "without limit: what is left of s + (1 - s) / n, and what is 1 divided by it?"))
     return verdict(True, _("Amdahl's law, and its ceiling 1/s = 10x."), "")
-
-
-def check_fastest_chunksize(choice: Any, costs: Sequence[Any], tolerance: float = 0.15) -> Verdict:
-    """Exercise 08.2: the chunksize that was fastest in the learner's own measurement (or as good)."""
-    try:
-        timings = {int(c.setting.split()[-1]): float(c.seconds) for c in costs}
-    except (AttributeError, TypeError, ValueError, IndexError):
-        return verdict(False, "", _("pass the `chunks` measurement from section 6 as the second argument."))
-    if not timings:
-        return verdict(False, "", _("the measurement is empty: run the chunksize cell of section 6 first."))
-    if isinstance(choice, str) and choice.strip().isdigit():
-        return verdict(False, "", _("{choice!r} is text: write the number without quotes.").format(choice=choice))
-    number = _number(choice)
-    if number is None or not number.is_integer() or int(number) not in timings:
-        return verdict(False, "", _("choose one of the measured chunksizes: {sizes}.").format(sizes=sorted(timings)))
-    choice = int(number)
-    best = min(timings.values())
-    if timings[choice] <= best * (1 + tolerance):
-        return verdict(True, _("chunksize {choice}: {seconds:.3f} s, the fastest here (within measuring noise)."
-                               ).format(choice=choice, seconds=timings[choice]), "")
-    return verdict(False, "", _("chunksize {choice} took {seconds:.3f} s; another took {best:.3f} s. "
-                                "Look at the plot again.").format(choice=choice, seconds=timings[choice], best=best))
 
 
 # (tasks, workers) the chunksize rule is tried on: few tasks and many, few workers and many.
