@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.executors import make_executor
+from helpers.i18n import _
 
 
 def echo_length(payload: bytes) -> int:
@@ -50,29 +51,45 @@ def pickling_costs(sizes_mb: Sequence[float] = (0.001, 1, 8, 32), repeats: int =
 
 
 def chunksize_costs(tasks: int = 20_000, chunksizes: Sequence[int] = (1, 10, 100, 1000), workers: int = 2,
-                    start_method: str | None = None) -> list[Cost]:
-    """Seconds for ``pool.map(tiny, range(tasks), chunksize=c)`` for each ``c``."""
+                    start_method: str | None = None, repeats: int = 1) -> list[Cost]:
+    """Median seconds for ``pool.map(tiny, range(tasks), chunksize=c)`` for each ``c``, on warm workers.
+
+    Lesson 08 writes this measurement in the notebook; ``make bench`` uses this copy.
+    """
     results = []
     with make_executor("process", workers, start_method=start_method) as pool:
-        list(pool.map(tiny, range(workers)))  # warm up
+        list(pool.map(tiny, range(workers), timeout=60))  # start the workers before timing
         for chunksize in chunksizes:
-            started = time.perf_counter()
-            list(pool.map(tiny, range(tasks), chunksize=chunksize))
-            results.append(Cost(f"chunksize {chunksize}", time.perf_counter() - started))
+            times = []
+            for _repeat in range(repeats):
+                started = time.perf_counter()
+                list(pool.map(tiny, range(tasks), chunksize=chunksize, timeout=120))
+                times.append(time.perf_counter() - started)
+            results.append(Cost(f"chunksize {chunksize}", statistics.median(times)))
     return results
 
 
-def plot_cost_bars(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: Any = None) -> Any:
-    """One horizontal bar per setting, labelled with its cost in ``unit`` ("ms" or "s")."""
+def plot_cost_bars(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: Any = None,
+                   log: bool = False) -> Any:
+    """One horizontal bar per setting, labelled with its cost in ``unit`` ("ms" or "s").
+
+    ``log=True`` draws a logarithmic axis, for costs that differ a hundredfold: on
+    a linear one the small bars vanish.
+    """
     import matplotlib.pyplot as plt
 
     scale = 1000 if unit == "ms" else 1
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 2.6), constrained_layout=True)
-    bars = ax.barh([c.setting for c in costs], [c.seconds * scale for c in costs], color="tab:purple")
-    ax.bar_label(bars, [f"{c.seconds * scale:.1f} {unit}" for c in costs], padding=3, fontsize=8)
+        _figure, ax = plt.subplots(figsize=(6, 2.6), constrained_layout=True)
+    values = [c.seconds * scale for c in costs]
+    bars = ax.barh([c.setting for c in costs], values, color="tab:purple")
+    ax.bar_label(bars, [f"{v:.3g} {unit}" if v < 1 else f"{v:.1f} {unit}" for v in values], padding=3, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(unit)
+    ax.set_xlabel(_("{unit}, logarithmic scale").format(unit=unit) if log else unit)
     ax.set_title(title)
-    ax.margins(x=0.25)
+    if log and values and min(values) > 0:
+        ax.set_xscale("log")
+        ax.set_xlim(min(values) / 3, max(values) * 8)
+    else:
+        ax.margins(x=0.25)
     return ax

@@ -171,20 +171,26 @@ def serve_echo(
 
 
 def plot_echo(log: EchoLog, ax: Any = None) -> Any:
-    """Each client a row; a dot whenever the one server thread's selector reported it."""
+    """Each client a row; a mark whenever the one server thread's selector reported it.
+
+    A client's last line and its closing come a fraction of a millisecond apart, so
+    "closed" is drawn as a ring around the dot rather than a dot that would hide it.
+    """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     if ax is None:
-        _figure, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
-    shown = {CONNECTED: ("tab:blue", _("connected")), READABLE: ("tab:green", _("readable: callback called")),
-             CLOSED: ("tab:grey", _("closed"))}
-    for what, (colour, label) in shown.items():
+        _figure, ax = plt.subplots(figsize=(9, 4.4), constrained_layout=True)
+    shown = {CLOSED: ("tab:grey", _("closed (ring)"), {"s": 70, "facecolors": "none", "linewidths": 1.2}),
+             CONNECTED: ("tab:blue", _("connected"), {"s": 14}),
+             READABLE: ("tab:green", _("readable: callback called"), {"s": 14})}
+    for zorder, (what, (colour, label, style)) in enumerate(shown.items(), start=2):
         mine = [(t, c) for t, c, w in log.events if w == what]
-        ax.scatter([t for t, _c in mine], [c for _t, c in mine], s=14, color=colour, label=label)
+        key = "edgecolors" if what == CLOSED else "color"
+        ax.scatter([t for t, _c in mine], [c for _t, c in mine], label=label, zorder=zorder, **{key: colour},
+                   **style)
     clients = max((c for _t, c, _w in log.events), default=1)
     ax.set_ylim(clients + 0.7, 0.3)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_yticks(range(1, clients + 1), [str(c) for c in range(1, clients + 1)], fontsize=7)
     ax.set_ylabel(_("client"))
     ax.set_xlabel(_("seconds since the server started"))
     ax.set_title(_("One thread ({thread}) serving {clients} clients at once").format(thread=log.thread,

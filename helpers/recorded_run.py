@@ -9,14 +9,19 @@ its code, and keeps a copy of what was recorded, with the run's duration.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpers.i18n import _
+from helpers.i18n import N_, _
 from helpers.timeline import Recorder, Span, max_overlap, plot_timeline
+
+CANCELLED, RAISED = "cancelled", "raised"
 
 
 @dataclass
@@ -28,6 +33,7 @@ class RecordedRun:
     seconds: float = 0.0
     origin: float = 0.0
     spans: list[Span] = field(default_factory=list)
+    outcomes: dict[Span, str] = field(default_factory=dict)  # spans that ended in an exception: how
 
     @property
     def peak(self) -> int:
@@ -41,12 +47,29 @@ def record_run(recorder: Recorder, title: str) -> Iterator[RecordedRun]:
 
     The recorder is restarted on entry (its clock and spans start afresh); on
     exit the run gets its duration and a copy of the spans recorded meanwhile.
+
+    While the run lasts, the recorder's ``add`` is watched: a span added while an
+    exception is on its way out of the recorded call (``Recorder.span`` adds it
+    in a ``finally``, where ``sys.exc_info()`` names that exception) is noted in
+    ``run.outcomes`` as "cancelled" (``asyncio.CancelledError``) or "raised", so
+    the picture can show which bars were cut short, with no change to the
+    lesson's code.
     """
     recorder.restart()
     run = RecordedRun(title, origin=recorder.origin)
+    plain_add = recorder.add
+
+    def add(span: Span) -> None:
+        error = sys.exc_info()[1]
+        if error is not None:
+            run.outcomes[span] = CANCELLED if isinstance(error, asyncio.CancelledError) else RAISED
+        plain_add(span)
+
+    recorder.add = add  # type: ignore[method-assign]  # this instance only, for this run
     try:
         yield run
     finally:
+        del recorder.add  # the class's own method again
         run.seconds = time.perf_counter() - run.origin
         run.spans = list(recorder.spans)  # the run is over: nothing appends any more
 
@@ -57,17 +80,24 @@ def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, 
     A row is whoever did the work: a thread, or an asyncio task (rows are named
     without the process id, since every run here is one process). Past
     ``max_named_rows`` rows the row names are left out and the panel says how
-    many rows it has. ``label_tasks=False`` leaves the bars unnamed. Returns the Figure.
+    many rows it has. ``label_tasks=False`` leaves the bars unnamed. Bars of the
+    same name have the same colour in every panel; bars cut short by
+    cancellation or an exception (``run.outcomes``) are hatched, with a legend.
+    Returns the Figure.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
+    task_names = list(dict.fromkeys(s.task for run in runs for s in run.spans))
     rows = [max(1, len({s.worker for s in run.spans})) for run in runs]
     heights = [0.9 + 0.16 * min(n, 12) for n in rows]
     fig, axes = plt.subplots(len(runs), 1, figsize=(9, sum(heights) + 0.4), sharex=True, constrained_layout=True,
                              squeeze=False, gridspec_kw={"height_ratios": heights})
     for ax, run, n in zip(axes[:, 0], runs, rows, strict=True):
-        plot_timeline(run.spans, origin=run.origin, ax=ax, label_tasks=label_tasks and n <= max_named_rows,
+        coloured = [dataclasses.replace(s, index=task_names.index(s.task)) for s in run.spans]
+        plot_timeline(coloured, origin=run.origin, ax=ax, label_tasks=label_tasks and n <= max_named_rows,
                       title=_("{title}: {seconds:.2f} s").format(title=run.title, seconds=run.seconds))
+        _hatch_cut_short(ax, run)
         if n > max_named_rows:
             ax.set_yticks([])
             ax.set_ylabel(_rows(n), fontsize=8)
@@ -76,7 +106,26 @@ def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, 
             ax.set_yticks(ax.get_yticks(), names, fontsize=7)
     for ax in axes[:-1, 0]:
         ax.set_xlabel("")
+    kinds = {kind for run in runs for kind in run.outcomes.values()}
+    if kinds:
+        legend = [Patch(facecolor="white", edgecolor="black", hatch=HATCHES[kind], label=_(OUTCOME_LABELS[kind]))
+                  for kind in (CANCELLED, RAISED) if kind in kinds]
+        fig.legend(handles=legend, fontsize=7, loc="outside right upper")
     return fig
+
+
+HATCHES = {CANCELLED: "//", RAISED: "xx"}
+OUTCOME_LABELS = {CANCELLED: N_("cancelled: cut short"), RAISED: N_("ended by an exception")}
+
+
+def _hatch_cut_short(ax: Any, run: RecordedRun) -> None:
+    """Hatch the bars of ``run`` that ended in an exception, on the rows ``plot_timeline`` drew."""
+    rows = [label.get_text() for label in ax.get_yticklabels()]
+    for span, kind in run.outcomes.items():
+        row = next((i for i, text in enumerate(rows) if text in (span.worker, span.thread)), None)
+        if row is not None:
+            ax.barh(row, span.seconds, left=span.start - run.origin, height=0.7, facecolor="none",
+                    edgecolor="black", linewidth=0.4, hatch=HATCHES[kind])
 
 
 def _rows(n: int) -> str:

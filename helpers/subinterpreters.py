@@ -18,7 +18,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-from helpers.i18n import _
+from helpers.i18n import N_, _
 
 MARKER = "does not support loading in subinterpreters"
 
@@ -75,3 +75,21 @@ def try_import(module: str, interpreters: ModuleType | None = None) -> ImportOut
     finally:
         interp.close()
     return ImportOutcome(module, True)
+
+
+# What Python 3.14 printed for the lesson's three modules, for learners on 3.11-3.13, who can
+# try nothing: shown marked as recorded elsewhere, never as this machine's answer.
+RECORDED_WITH = N_("Python 3.14.10, Pillow 13.0.0, NumPy 2.4.6")
+RECORDED = (
+    ImportOutcome("helpers.workloads", True),
+    ImportOutcome("PIL.Image", False, "ImportError: module PIL._imaging does not support loading in subinterpreters"),
+    ImportOutcome("numpy", False,
+                  "ImportError: module numpy._core._multiarray_umath does not support loading in subinterpreters"),
+)
+
+
+def recorded_elsewhere(modules: tuple[str, ...] | list[str] | None = None) -> str:
+    """What a learner on 3.14 saw for ``modules`` (default: all recorded), headed NOT run here."""
+    shown = [o for o in RECORDED if modules is None or o.module in modules]
+    heading = _("What the same cell printed on {where} (recorded, NOT run here):").format(where=_(RECORDED_WITH))
+    return "\n".join([heading, *(f"  {outcome}" for outcome in shown)])

@@ -215,3 +215,47 @@ def test_limit_explorer_runs_the_lessons_client_on_its_own_server(monkeypatch):
     assert explorer.runs[2].peak == 2 and len(explorer.runs[2].results) == 4 and shown
     assert no_helper_threads_left()  # the server it started is closed again
     plt.close("all")
+
+
+def test_record_run_notes_which_spans_were_cancelled_or_raised_and_the_plot_hatches_them():
+    import asyncio
+
+    recorder = Recorder()
+
+    @recorder.traced("nap")
+    async def nap(seconds):
+        await asyncio.sleep(seconds)
+
+    @recorder.traced("fail")
+    async def fail():
+        await asyncio.sleep(0.01)
+        raise ValueError("boom")
+
+    async def main():
+        with record_run(recorder, "group") as run:
+            try:
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(nap(5))
+                    group.create_task(fail())
+                    group.create_task(nap(0))
+            except* ValueError:
+                pass
+        return run
+
+    run = asyncio.run(main())
+    assert sorted((s.task, run.outcomes.get(s, "done")) for s in run.spans) == [
+        ("fail", "raised"), ("nap", "cancelled"), ("nap", "done")]
+    assert "add" not in vars(recorder)  # the recorder is itself again
+    fig = plot_recorded_runs([run])
+    assert {p.get_hatch() for p in fig.axes[0].patches} >= {"//", "xx"}
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["cancelled: cut short", "ended by an exception"]
+    plt.close(fig)
+
+
+def test_plot_echo_labels_every_client_and_rings_the_closed_ones():
+    run = serve_echo(event_loop, on_connect, clients=3, lines=1, pause=0.0)
+    ax = plot_echo(run.log)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3"]
+    closed = ax.collections[0]
+    assert closed.get_facecolors().size == 0 and len(closed.get_offsets()) == 3  # hollow rings, one per client
+    plt.close(ax.figure)

@@ -156,6 +156,22 @@ async def gives_up_but_leaves_them_running(urls, client, seconds):
     return [len(task.result().content) for task in tasks]
 
 
+async def in_arrival_order(urls, client, seconds):
+    lengths = []
+
+    async def fetch(url):
+        response = await client.get(url)
+        lengths.append(len(response.content))
+
+    try:
+        async with asyncio.timeout(seconds), asyncio.TaskGroup() as group:
+            for url in urls:
+                group.create_task(fetch(url))
+    except TimeoutError:
+        return None
+    return lengths
+
+
 @pytest.mark.parametrize("answer", [within_timeout, within_wait_for])
 def test_batch_deadline_passes_right_answers_in_any_style(answer):
     assert asyncio.run(checks.check_batch_deadline(answer))
@@ -166,6 +182,7 @@ def test_batch_deadline_passes_right_answers_in_any_style(answer):
     (one_at_a_time, "one request at a time"),
     (deadline_per_request_in_turn, "whole batch"),
     (gives_up_but_leaves_them_running, "still running"),
+    (in_arrival_order, "url order"),
 ])
 def test_batch_deadline_fails_wrong_answers_naming_the_mistake(answer, hint):
     said = asyncio.run(checks.check_batch_deadline(answer))

@@ -6,13 +6,24 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
 from helpers import checks
-from helpers.amdahl import amdahl, fit_serial_fraction, plot_amdahl
+from helpers.amdahl import against_the_curve, amdahl, fit_serial_fraction, plot_amdahl
 from helpers.costs import Cost, chunksize_costs, pickling_costs, plot_cost_bars
-from helpers.headlines import Headline, measure_headlines, measure_speedups, plot_decision_chart, plot_headlines
+from helpers.headlines import (
+    PILLOW,
+    PURE_PYTHON,
+    WAITING,
+    Headline,
+    describe_disagreements,
+    disagreements,
+    expected_pattern,
+    measure_headlines,
+    measure_speedups,
+    plot_decision_chart,
+    plot_headlines,
+)
 
 
 @pytest.mark.parametrize("s", [0.0, 0.05, 0.2, 0.5, 0.9])
@@ -79,7 +90,7 @@ def test_headlines_and_charts(tmp_path):
     kinds = {(h.workload.split()[0], h.executor) for h in found}
     assert ("waiting", "thread") in kinds and ("pure-Python", "process") in kinds and ("Pillow", "thread") in kinds
     waiting = next(h for h in found if h.workload.startswith("waiting") and h.executor == "thread")
-    assert waiting.speedup > 3  # 16 waits of 0.1 s on 8 threads
+    assert waiting.speedup > 3  # 8 waits of 0.05 s on 8 threads
     ax = plot_headlines(found)
     plt.close(ax.figure)
     ax = plot_decision_chart(found)
@@ -109,8 +120,65 @@ def test_headline_is_a_plain_record_that_plots_with_the_build_label(monkeypatch)
     runs = [Headline("big", "serial", 1, 2.0, 1.0), Headline("big", "thread", 2, 1.0, 2.0)]
     ax = plot_headlines(runs, title="NumPy")
     assert ax.get_title() == "NumPy (Python 9.9 free-threaded, no GIL)"
-    assert [t.get_text() for t in ax.texts] == ["2.0x (2)"]  # only the thread bar: no process run here
+    assert [t.get_text() for t in ax.texts] == ["2.0x\n2 workers"]  # only the thread bar: no process run here
     plt.close(ax.figure)
+
+
+def headlines_of(pure_thread=1.0, pure_process=1.9, pillow_thread=1.7, waiting=7.5, cores=2):
+    return [Headline(WAITING, "thread", 8, 0.1, waiting), Headline(PURE_PYTHON, "thread", cores, 1, pure_thread),
+            Headline(PURE_PYTHON, "process", cores, 1, pure_process), Headline(PILLOW, "thread", cores, 1,
+                                                                               pillow_thread)]
+
+
+def test_a_run_that_shows_the_lessons_pattern_has_no_disagreements():
+    assert disagreements(headlines_of(), expected_pattern(gil=True), cores=2) == {}
+    assert describe_disagreements({}) == ""
+
+
+@pytest.mark.parametrize(("changes", "key", "says"), [
+    ({"pillow_thread": 0.8}, (PILLOW, "thread"), "clear speed-up is expected"),
+    ({"pure_process": 1.05}, (PURE_PYTHON, "process"), "machine looks busy"),
+    ({"pure_thread": 1.6}, (PURE_PYTHON, "thread"), "about 1x"),
+    ({"pillow_thread": 3.85}, (PILLOW, "thread"), "more than the cores allow"),
+    ({"waiting": 1.1}, (WAITING, "thread"), "clear speed-up"),
+])
+def test_a_run_that_contradicts_the_lesson_is_flagged_with_the_reason(changes, key, says):
+    found = disagreements(headlines_of(**changes), expected_pattern(gil=True), cores=2)
+    assert list(found) == [key] and says in found[key]
+    assert "Run the cell again" in describe_disagreements(found)
+
+
+def test_waiting_may_go_past_the_cores_and_a_free_threaded_build_expects_threads_to_scale():
+    assert disagreements(headlines_of(waiting=7.9), expected_pattern(gil=True), cores=2) == {}
+    found = disagreements(headlines_of(pure_thread=1.0), expected_pattern(gil=False), cores=2)
+    assert list(found) == [(PURE_PYTHON, "thread")]
+    assert disagreements(headlines_of(pure_thread=1.9), expected_pattern(gil=False), cores=2) == {}
+
+
+def test_one_core_expects_no_computing_speed_up():
+    one = headlines_of(pure_process=1.0, pillow_thread=0.95, cores=1)
+    assert disagreements(one, expected_pattern(gil=True), cores=1) == {}
+
+
+def test_the_charts_say_when_their_own_evidence_disagrees():
+    flagged = disagreements(headlines_of(pillow_thread=0.8), expected_pattern(gil=True), cores=2)
+    ax = plot_decision_chart(headlines_of(pillow_thread=0.8), flagged=flagged)
+    red = [t.get_text() for t in ax.texts if t.get_color() == "red"]
+    assert len(red) == 1 and "0.8x" in red[0] and "this run disagrees" in red[0]
+    plt.close(ax.figure)
+    ax = plot_headlines(headlines_of(pillow_thread=0.8), flagged=flagged)
+    assert [bar.get_hatch() for bar in ax.patches].count("//") == 1
+    assert "disagrees with the lesson: run again" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+
+
+def test_against_the_curve_computes_where_each_point_past_the_cores_lies():
+    s = 0.2
+    lines = against_the_curve([(1, 1.0), (2, 1.6), (4, amdahl(s, 4) * 0.8), (8, amdahl(s, 8) * 1.01),
+                               (16, amdahl(s, 16) * 1.3)], s, cores=2)
+    assert len(lines) == 3  # only the points past 2 cores
+    assert "below the curve" in lines[0] and "on the curve" in lines[1] and "above the curve" in lines[2]
+    assert against_the_curve([(2, 1.8)], s, cores=2) == []
 
 
 # --- the self-checks: right answers in several styles pass, wrong ones fail with the real reason ---
@@ -148,25 +216,43 @@ def test_amdahl_check_fails_wrong_answers_naming_the_mistake(fn, ceiling, hint):
     assert not said and hint in repr(said)
 
 
-COSTS = [Cost("chunksize 1", 2.0), Cost("chunksize 100", 0.1), Cost("chunksize 1000", 0.11)]
+def pool_rule(tasks, workers):
+    import math
+
+    return max(1, math.ceil(tasks / (4 * workers)))
 
 
-@pytest.mark.parametrize("choice", [100, 1000, 100.0, np.int64(100)])
-def test_chunksize_check_passes_the_fastest_or_as_good(choice):
-    assert checks.check_fastest_chunksize(choice, COSTS)
+def eight_per_worker(tasks, workers):
+    return max(1, tasks // (workers * 8))
 
 
-@pytest.mark.parametrize(("choice", "costs", "hint"), [
-    (1, COSTS, "Look at the plot again"),
-    (7, COSTS, "choose one of"),
-    ("100", COSTS, "without quotes"),
-    (True, COSTS, "choose one of"),
-    (100, None, "second argument"),
-    (100, [], "empty"),
-    (100, ["chunksize 1"], "second argument"),
+def one_chunk_each(tasks, workers):
+    return max(1, tasks // workers)
+
+
+@pytest.mark.parametrize("answer", [pool_rule, eight_per_worker, lambda t, w: float(max(1, t // (w * 4)))])
+def test_chunksize_rule_check_passes_rules_that_balance_and_batch(answer):
+    said = checks.check_chunksize_rule(answer)
+    assert said and "several chunks" in repr(said)
+
+
+def test_chunksize_rule_check_passes_one_chunk_per_worker_with_a_note():
+    said = checks.check_chunksize_rule(one_chunk_each)
+    assert said and "sit idle" in repr(said)
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (lambda tasks, workers: 1, "fixed cost of a trip"),
+    (lambda tasks, workers: 100, "some workers get nothing"),
+    (lambda tasks, workers: min(100, tasks), "some workers get nothing"),
+    (lambda tasks, workers: tasks, "some workers get nothing"),
+    (lambda tasks, workers: tasks // (4 * workers), "between 1 and the number of tasks"),
+    (lambda tasks, workers: tasks / (4 * workers), "whole number"),
+    (lambda tasks, workers: 1 / 0, "ZeroDivisionError"),
+    (None, "define"),
 ])
-def test_chunksize_check_fails_wrong_answers_and_never_raises(choice, costs, hint):
-    said = checks.check_fastest_chunksize(choice, costs)
+def test_chunksize_rule_check_fails_wrong_rules_naming_the_mistake(answer, hint):
+    said = checks.check_chunksize_rule(answer)
     assert not said and hint in repr(said)
 
 
@@ -180,6 +266,42 @@ def progress_with_as_completed(executor, work, items, progress):
 
 
 def progress_with_callbacks(executor, work, items, progress):
+    lock = threading.Lock()
+    done = [0]
+    all_reported = threading.Event()
+
+    def report(_future):
+        with lock:
+            done[0] += 1
+            progress(done[0], len(items))
+            if done[0] == len(items):
+                all_reported.set()
+
+    futures = [executor.submit(work, item) for item in items]
+    for future in futures:
+        future.add_done_callback(report)
+    all_reported.wait(timeout=30)
+    return [future.result(timeout=30) for future in futures]
+
+
+def callbacks_without_a_lock(executor, work, items, progress):
+    done = [0]
+    all_reported = threading.Event()
+
+    def report(_future):
+        done[0] += 1  # lesson 02's race
+        progress(done[0], len(items))
+        if done[0] >= len(items):
+            all_reported.set()
+
+    futures = [executor.submit(work, item) for item in items]
+    for future in futures:
+        future.add_done_callback(report)
+    all_reported.wait(timeout=5)  # a lost update may leave it unset
+    return [future.result(timeout=30) for future in futures]
+
+
+def callbacks_not_waited_for(executor, work, items, progress):
     lock = threading.Lock()
     done = [0]
 
@@ -240,6 +362,8 @@ def test_progress_check_passes_right_answers_in_any_style(answer):
 
 @pytest.mark.parametrize(("answer", "hint"), [
     (progress_in_item_order, "as_completed"),
+    (callbacks_without_a_lock, "two threads at once"),
+    (callbacks_not_waited_for, "after your function had returned"),
     (progress_with_map, "as_completed"),
     (results_in_arrival_order, "not in item order"),
     (a_pool_of_its_own, "executor you were given"),
@@ -251,3 +375,9 @@ def test_progress_check_fails_wrong_answers_naming_the_mistake(answer, hint):
     said = checks.check_progress_on_any_executor(answer, timeout=0.5)
     assert not said and hint in repr(said)
     assert not [t for t in threading.enumerate() if t.name.startswith(("checked-pool", "checked-answer"))]
+
+
+def test_plot_cost_bars_on_a_log_axis_keeps_small_bars_visible():
+    ax = plot_cost_bars([Cost("chunksize 1", 1.0), Cost("chunksize 1000", 0.001)], title="t", log=True)
+    assert ax.get_xscale() == "log" and ax.get_xlim()[0] < 1.0  # 1 ms, in ms, is inside the axis
+    plt.close(ax.figure)

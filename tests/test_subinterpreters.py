@@ -81,3 +81,12 @@ def test_on_3_14_the_course_code_loads_in_a_sub_interpreter_and_the_pool_counts_
         assert outcome.ok is not None and (outcome.ok or "subinterpreters" in outcome.message)
     with InterpreterPoolExecutor(max_workers=2) as pool:
         assert list(pool.map(count_primes, [100, 1000])) == [25, 168]
+
+
+def test_recorded_answers_from_3_14_are_headed_as_not_run_here():
+    from helpers.subinterpreters import recorded_elsewhere
+
+    text = recorded_elsewhere(("PIL.Image", "numpy"))
+    first, *lines = text.splitlines()
+    assert "NOT run here" in first and "3.14" in first
+    assert len(lines) == 2 and all("does not support loading in subinterpreters" in line for line in lines)

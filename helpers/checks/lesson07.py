@@ -140,6 +140,9 @@ async def check_first_response(fn: Any) -> Verdict:
                    "")
 
 
+SLOWEST_FIRST = (1.3, 1.1, 0.9, 0.7)  # exercise 07.2's per-url delays: responses arrive last url first
+
+
 async def check_batch_deadline(fn: Any) -> Verdict:
     """Exercise 07.2: ``fetch_within(urls, client, seconds)``: every length, or None past the deadline.
 
@@ -157,7 +160,7 @@ async def check_batch_deadline(fn: Any) -> Verdict:
         return verdict(False, "", _("define `async def fetch_within(urls, client, seconds)`."))
     with SlowServer(latency=1.0) as server:
         names = server.names()[:4]
-        urls = [server.url(n) for n in names]
+        urls = [server.url(n, delay=SLOWEST_FIRST[i]) for i, n in enumerate(names)]  # arrive in reverse url order
         expected = [(server.folder / n).stat().st_size for n in names]
         async with httpx.AsyncClient(timeout=ANSWER_TIMEOUT, trust_env=False) as real:
             roomy = WatchedClient(real)
@@ -177,13 +180,18 @@ async def check_batch_deadline(fn: Any) -> Verdict:
         return verdict(False, "", _("your function made no request: call `client.get(url)` for each url, "
                                     "and return the list of lengths."))
     if in_time is None and roomy.peak == 1:
-        return verdict(False, "", _("with 3 s to spare it returned None: one request at a time takes 4 s. "
-                                    "Start them all at once (gather or a TaskGroup) inside the deadline."))
+        return verdict(False, "", _("with 3 s to spare it returned None: one request at a time takes {total:.1f} s. "
+                                    "Start them all at once (gather or a TaskGroup) inside the deadline.").format(
+            total=sum(SLOWEST_FIRST)))
     if isinstance(in_time, list) and in_time and isinstance(in_time[0], httpx.Response):
         return verdict(False, "", _("return the body lengths, len(response.content), not the responses."))
+    if isinstance(in_time, list) and in_time != expected and sorted(map(str, in_time)) == sorted(map(str, expected)):
+        return verdict(False, "", _("every length is there, but in the order the responses arrived (the first url "
+                                    "answers last here): return them in url order. gather returns its results in "
+                                    "the order of its arguments; tasks kept in a list do too."))
     if in_time != expected:
-        return verdict(False, "", _("with 3 s to spare, expected the 4 lengths {expected}, got {got!r}.").format(
-            expected=expected, got=in_time))
+        return verdict(False, "", _("with 3 s to spare, expected the 4 lengths {expected} (in url order), got "
+                                    "{got!r}.").format(expected=expected, got=in_time))
     if took > 3.5:
         return verdict(False, "", _("it returned every length, but after {seconds:.1f} s, past the 3 s deadline: "
                                     "the deadline is for the whole batch.").format(seconds=took))
