@@ -24,7 +24,7 @@ class GoodMailbox:  # the lesson's answer: a list, one Condition, wait_for, noti
             self.messages.append(message)
             self.changed.notify()
 
-    def get(self, timeout=None):
+    def get(self, timeout):
         with self.changed:
             if not self.changed.wait_for(lambda: self.messages, timeout=timeout):
                 return None
@@ -120,6 +120,28 @@ class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never re
             return self.messages.pop(0)
 
 
+class IfThenPopMailbox(GoodMailbox):  # waits once under an `if`: a reader woken to an empty list pops from it
+    def get(self, timeout):
+        with self.changed:
+            if not self.messages:
+                if not self.changed.wait(timeout):
+                    return None
+            return self.messages.pop(0)
+
+
+class IfThenLookMailbox(GoodMailbox):  # waits once under an `if`, then gives up early when the list is empty
+    def put(self, message):
+        with self.changed:
+            self.messages.append(message)
+            self.changed.notify_all()
+
+    def get(self, timeout):
+        with self.changed:
+            if not self.messages:
+                self.changed.wait(timeout)
+            return self.messages.pop(0) if self.messages else None
+
+
 class StubMailbox:  # the exercise cell as given
     def __init__(self):
         self.messages = []
@@ -145,6 +167,15 @@ def test_mailbox_passes_right_answers_in_any_style(answer):
     assert mailbox_threads() == []
 
 
+@pytest.mark.parametrize("answer", [IfThenPopMailbox, IfThenLookMailbox])
+def test_mailbox_catches_an_if_every_time_and_names_what_the_woken_reader_did(answer):
+    for _ in range(3):  # forced, not lucky: the same verdict every run
+        result = checks.check_mailbox(answer)
+        assert not result and "found the mailbox empty again" in repr(result), repr(result)
+    said = repr(checks.check_mailbox(answer))
+    assert ("IndexError" in said) if answer is IfThenPopMailbox else ("returned None at once" in said)
+
+
 def test_mailbox_notes_what_a_right_answer_could_do_better():
     assert "notify()" in repr(checks.check_mailbox(DequeMailbox))
     assert "queue.Queue" in repr(checks.check_mailbox(QueueMailbox))
@@ -160,6 +191,8 @@ def test_mailbox_notes_what_a_right_answer_could_do_better():
         (ShortWaitMailbox, "polling"),
         (NewestFirstMailbox, "oldest"),
         (RestartsItsTimeout, "wait_for"),
+        (IfThenPopMailbox, "Re-check the state after every wake-up"),
+        (IfThenLookMailbox, "Re-check the state after every wake-up"),
         (CannotBeMade, "RuntimeError: boom"),
         (None, "class itself"),
         (42, "class itself"),
@@ -184,8 +217,28 @@ def fetch_with_pool(download, urls, limit):
         with slots:
             return download(url)
 
-    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, len(urls))) as pool:
         return list(pool.map(one, urls))
+
+
+GLOBAL_SLOTS = threading.BoundedSemaphore(2)
+
+
+def fetch_with_a_global_semaphore(download, urls, limit):  # the semaphore made once, outside; futures by hand
+    if not urls:
+        return []
+
+    def one(url):
+        if not GLOBAL_SLOTS.acquire(timeout=10):
+            raise TimeoutError(url)
+        try:
+            return download(url)
+        finally:
+            GLOBAL_SLOTS.release()
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        futures = [pool.submit(one, url) for url in urls]
+        return [f.result(timeout=30) for f in futures]
 
 
 def fetch_with_plain_threads(download, urls, limit):  # no pool, acquire/release by hand, results by index
@@ -208,9 +261,47 @@ def fetch_with_plain_threads(download, urls, limit):  # no pool, acquire/release
     return results
 
 
-def fetch_unlimited(download, urls, limit):
+def fetch_unlimited(download, urls, limit):  # no semaphore at all
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:
         return list(pool.map(download, urls))
+
+
+def fetch_ignores_the_timeout(download, urls, limit):  # one semaphore, but goes ahead when acquire gives up
+    slots = threading.Semaphore(limit)
+
+    def one(url):
+        got = slots.acquire(timeout=0.01)
+        try:
+            return download(url)
+        finally:
+            if got:
+                slots.release()
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+GLOBAL_TOO_BIG = threading.Semaphore(8)
+
+
+def fetch_with_too_many_permits(download, urls, limit):  # a global semaphore of the wrong size
+    def one(url):
+        with GLOBAL_TOO_BIG:
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+def fetch_breaks_on_no_urls(download, urls, limit):  # right, but ThreadPoolExecutor(max_workers=0) raises
+    slots = threading.BoundedSemaphore(limit)
+
+    def one(url):
+        with slots:
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
 
 
 def fetch_semaphore_per_call(download, urls, limit):
@@ -250,7 +341,7 @@ def fetch_never_releases(download, urls, limit):
         return list(pool.map(one, urls))
 
 
-@pytest.mark.parametrize("answer", [fetch_with_pool, fetch_with_plain_threads])
+@pytest.mark.parametrize("answer", [fetch_with_pool, fetch_with_plain_threads, fetch_with_a_global_semaphore])
 def test_limited_passes_right_answers_in_any_style(answer):
     result = checks.check_limited(answer)
     assert result, repr(result)
@@ -259,8 +350,11 @@ def test_limited_passes_right_answers_in_any_style(answer):
 @pytest.mark.parametrize(
     ("answer", "hint", "deadline"),
     [
-        (fetch_unlimited, "ONE semaphore", 10),
-        (fetch_semaphore_per_call, "ONE semaphore", 10),
+        (fetch_unlimited, "no semaphore was in use", 10),
+        (fetch_semaphore_per_call, "one made inside each call limits nothing", 10),
+        (fetch_ignores_the_timeout, "returns False", 10),
+        (fetch_with_too_many_permits, "made with 2 permits", 10),
+        (fetch_breaks_on_no_urls, "empty list of urls", 10),
         (fetch_with_small_pool, "one thread per url", 10),
         (fetch_out_of_order, "order of the urls", 10),
         (fetch_never_releases, "release", 1),
