@@ -401,10 +401,80 @@ def consumer_puts_the_sentinel_back(q, results):  # one sentinel that every cons
         q.task_done()
 
 
+def consumer_waits_on_through_timeouts(q, results):  # short timeouts, but an empty queue only means "look again"
+    while True:
+        try:
+            item = q.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
 def consumer_stops_at_zero(q, results):  # `while item := ...` stops at the falsy item 0
     while item := q.get():
         results.append(item * 2)
         q.task_done()
+
+
+def consumer_if_not_item(q, results):  # `if not item` stops at the falsy item 0 too
+    while True:
+        item = q.get(timeout=30)
+        q.task_done()
+        if not item:
+            return
+        results.append(item * 2)
+
+
+def consumer_gives_up_after_a_second(q, results):  # takes one second of empty queue for the end of the work
+    while True:
+        try:
+            item = q.get(timeout=1)
+        except queue.Empty:
+            return
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_gives_up_after_a_minute(q, results):  # the same mistake with a long timeout: still a quiet stop
+    while True:
+        try:
+            item = q.get(timeout=60)
+        except queue.Empty:
+            break
+        q.task_done()
+        if item is None:
+            break
+        results.append(item * 2)
+
+
+def consumer_raises_after_a_second(q, results):  # a get timeout too short for a slow producer
+    while True:
+        item = q.get(timeout=1)
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_while_not_empty(q, results):  # loops while the queue has items: stops at the first pause
+    while not q.empty():
+        item = q.get(timeout=30)
+        try:
+            if item is not None:
+                results.append(item * 2)
+        finally:
+            q.task_done()
 
 
 def consumer_never_stops(q, results):
@@ -445,19 +515,31 @@ def consumer_threads():
     return [t for t in threading.enumerate() if t.name.startswith("exercise-consumer")]
 
 
-@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back])
+@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back,
+                                    consumer_waits_on_through_timeouts])
 def test_stops_at_sentinel_passes_right_answers_in_any_style(answer):
     result = checks.check_stops_at_sentinel(answer)
     assert result, repr(result)
     assert consumer_threads() == []
 
 
+def test_stops_at_sentinel_notes_a_get_without_timeout_and_a_safety_net_that_fired():
+    assert "without a timeout" in repr(checks.check_stops_at_sentinel(consumer_iter))
+    assert "without a timeout" not in repr(checks.check_stops_at_sentinel(consumer_walrus))
+    assert "safety net" in repr(checks.check_stops_at_sentinel(consumer_walrus))  # its get(timeout=30) was told
+
+
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        (consumer_stops_at_zero, "item 0"),
+        (consumer_stops_at_zero, "`while item := q.get():` is true for 0"),
+        (consumer_if_not_item, "`if not item:` is true for 0"),
         (consumer_never_stops, "still asking"),
-        (consumer_quits_when_empty, "only empty"),
+        (consumer_quits_when_empty, "returned when get(timeout=0.05) raised queue.Empty"),
+        (consumer_gives_up_after_a_second, "returned when get(timeout=1) raised queue.Empty"),
+        (consumer_gives_up_after_a_minute, "returned when get(timeout=60) raised queue.Empty"),
+        (consumer_raises_after_a_second, "raised queue.Empty after only 1 s"),
+        (consumer_while_not_empty, "q.empty()"),
         (consumer_forgets_task_done, "task_done"),
         (consumer_doubles_the_sentinel, "raised TypeError"),
         (None, "function itself"),
@@ -488,6 +570,17 @@ def collect_in_a_loop(q, children):  # no timeouts, a while loop, join in a comp
     return items
 
 
+def collect_and_close(q, children):  # uses more of the Process API: name, pid, exitcode, close()
+    items = []
+    for _child in children:
+        items.append(q.get(timeout=30))
+    for child in children:
+        child.join(timeout=30)
+        assert child.exitcode == 0 and child.name and child.pid and child.sentinel
+        child.close()
+    return items
+
+
 def collect_joins_first(q, children):
     for child in children:
         child.join()
@@ -513,11 +606,16 @@ def collect_too_many(q, children):
     return items
 
 
-@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop])
+@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop, collect_and_close])
 def test_collects_before_joining_passes_right_answers_in_any_style(answer):
     result = checks.check_collects_before_joining(answer)
     assert result, repr(result)
     assert multiprocessing.active_children() == []
+
+
+def test_collects_before_joining_notes_waits_without_a_timeout():
+    assert "without a timeout" in repr(checks.check_collects_before_joining(collect_in_a_loop))
+    assert "without a timeout" not in repr(checks.check_collects_before_joining(collect_in_a_comprehension))
 
 
 @pytest.mark.parametrize(

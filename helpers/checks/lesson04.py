@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from helpers.checks.bounded import call_within, never_raises
+from helpers.checks.bounded import call_within, never_raises, wait_until
 from helpers.checks.verdict import Verdict, verdict
 from helpers.i18n import _
 
@@ -221,8 +221,8 @@ def _woken_to_an_empty_mailbox(box: Any, conditions: list[threading.Condition]) 
         return None
     with _Counted(conditions) as counted:
         readers = [call_within(box.get, READER_TIMEOUT, seconds=0, name=f"mailbox-reader-{i}") for i in range(2)]
-        _wait_until(lambda: counted.waits >= 2 or any(r.finished for r in readers), 2.0)
-        _wait_until(lambda: all(r.finished or _asleep_in_a_condition(r.thread) for r in readers), 2.0)
+        wait_until(lambda: counted.waits >= 2 or any(r.finished for r in readers), 2.0)
+        wait_until(lambda: all(r.finished or _asleep_in_a_condition(r.thread) for r in readers), 2.0)
         if any(r.finished for r in readers):  # a reader returned on an empty mailbox: phase 2 judges that
             return None
         put = call_within(box.put, "only one", seconds=2)
@@ -234,7 +234,7 @@ def _woken_to_an_empty_mailbox(box: Any, conditions: list[threading.Condition]) 
             with condition:
                 condition.notify_all()
         # The winner returns; the loser either waits again (a third wait) or runs on and returns too.
-        _wait_until(lambda: sum(r.finished for r in readers) == 2 or
+        wait_until(lambda: sum(r.finished for r in readers) == 2 or
                     (counted.waits >= 3 and any(r.finished for r in readers)), READER_TIMEOUT - 0.5)
         finished = [r for r in readers if r.finished]
     if len(finished) < 2:  # the loser went back to sleep: give it a message of its own
@@ -253,15 +253,6 @@ def _woken_to_an_empty_mailbox(box: Any, conditions: list[threading.Condition]) 
                                 "instead of waiting on. Re-check the state after every wake-up: wait in a `while` "
                                 "loop, or with wait_for, not once under an `if`.")
                    .format(timeout=READER_TIMEOUT, what=what))
-
-
-def _wait_until(test: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not test():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def _read_until_stop(box: Any) -> list[Any]:
