@@ -645,20 +645,44 @@ def left_handed(me, left, right, eat):  # the lesson's answer
         eat()
 
 
-def lowest_first(me, left, right, eat):  # a global order, with nested blocks and acquire/release
-    first, second = (left, right) if left.number < right.number else (right, left)
-    first.acquire()
-    try:
-        second.acquire()
+def left_handed_by_hand(me, left, right, eat):  # acquire/release by hand, in two branches
+    if me == 0:
+        right.acquire()
         try:
-            eat()
+            with left:
+                eat()
         finally:
-            second.release()
+            right.release()
+    else:
+        left.acquire()
+        try:
+            with right:
+                eat()
+        finally:
+            left.release()
+
+
+def left_handed_with_timeouts(me, left, right, eat):  # every fork taken with a timeout; give up and try again
+    first, second = (right, left) if me == 0 else (left, right)
+    if not first.acquire(timeout=0.5):
+        return
+    try:
+        if second.acquire(timeout=0.5):
+            try:
+                eat()
+            finally:
+                second.release()
     finally:
         first.release()
 
 
-def polite(me, left, right, eat):  # try-lock with a timeout on the second fork, and a random back-off
+def lowest_first(me, left, right, eat):  # lock order: safe too, but not the exercise's rule
+    first, second = (left, right) if left.number < right.number else (right, left)
+    with first, second:
+        eat()
+
+
+def polite(me, left, right, eat):  # try-lock with a timeout on the second fork: safe, but 0 is not left-handed
     import random
 
     with left:
@@ -671,11 +695,18 @@ def polite(me, left, right, eat):  # try-lock with a timeout on the second fork,
     time.sleep(random.uniform(0.001, 0.005))
 
 
+def middle_one_left_handed(me, left, right, eat):  # the odd one out is philosopher 2, not 0
+    first, second = (right, left) if me == 2 else (left, right)
+    with first, second:
+        eat()
+
+
 TABLE_LOCK = threading.Lock()
 
 
 def one_at_a_time(me, left, right, eat):  # correct, but one lock for the whole table
-    with TABLE_LOCK, left, right:
+    first, second = (right, left) if me == 0 else (left, right)
+    with TABLE_LOCK, first, second:
         eat()
 
 
@@ -704,7 +735,7 @@ def philosopher_threads():
     return [t for t in threading.enumerate() if t.name.startswith("philosopher")]
 
 
-@pytest.mark.parametrize("answer", [left_handed, lowest_first, polite])
+@pytest.mark.parametrize("answer", [left_handed, left_handed_by_hand, left_handed_with_timeouts])
 def test_no_deadlock_passes_right_answers_in_any_style(answer):
     result = checks.check_no_deadlock(answer)
     assert result, repr(result)
@@ -723,6 +754,9 @@ def test_no_deadlock_passes_a_safe_but_serial_answer_with_a_note():
         (naive, "P0 → P1 → P2 → P3 → P4 → P0"),
         (eats_with_one_fork, "tried to eat"),
         (never_eats, "nobody ate"),
+        (lowest_first, "that is lock order"),
+        (polite, "philosopher 0 picked up the left fork"),
+        (middle_one_left_handed, "philosopher 0 picked up the left fork"),
         (lambda me, left, right, eat: 1 / 0, "ZeroDivisionError"),
         (None, "pass it itself"),
     ],
@@ -751,8 +785,9 @@ def test_waiter_seats_passes_right_answers_in_any_style(answer):
     ("answer", "hint"),
     [
         (lambda n: n, "How many must be kept away"),
-        (lambda n: n // 2, "is safe, but more are"),
-        (lambda n: n - 2, "is safe, but more are"),
+        (lambda n: n // 2, "1 seat at a table of 3 is safe, but more are"),
+        (lambda n: n // 2 + 1 if n > 3 else n - 1, "3 seats at a table of 5 are safe, but more are"),
+        (lambda n: n - 2, "nobody eats"),
         (lambda n: "4", "whole number"),
         (lambda n: True, "whole number"),
         (lambda n: n - 1.5, "whole number"),
