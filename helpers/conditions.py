@@ -200,9 +200,15 @@ def plot_slots_in_use(recorder: Recorder, limit: int, ax: Any = None) -> Any:
         _fig, ax = plt.subplots(figsize=(9, 2.6), constrained_layout=True)
     xs, ys = in_use_over_time(recorder.spans, recorder.origin)
     workers = len({s.thread for s in recorder.spans})
-    ax.plot(xs, ys, color="tab:blue", label=_("connections in use"))
-    ax.axhline(limit, color="tab:red", linestyle="--", label=_("limit: {limit}").format(limit=limit))
-    ax.set_ylim(0, max(limit, max(ys)) + 1)
+    top = max(limit, max(ys)) + 1
+    # The curve often runs along the limit for a long time: a line on a line would hide one of
+    # them, so the forbidden region above the limit is shaded and the curve is drawn on top.
+    ax.axhspan(limit, top, color="tab:red", alpha=0.12, linewidth=0,
+               label=_("more than {limit}: never").format(limit=limit))
+    ax.axhline(limit, color="tab:red", linestyle="--", linewidth=1, zorder=2,
+               label=_("limit: {limit}").format(limit=limit))
+    ax.plot(xs, ys, color="tab:blue", linewidth=2, zorder=3, label=_("connections in use"))
+    ax.set_ylim(0, top)
     ax.set_xlim(left=0)
     ax.set_xlabel(_("seconds since the run started"))
     ax.set_ylabel(_("in use"))

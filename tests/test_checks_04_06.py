@@ -123,9 +123,8 @@ class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never re
 class IfThenPopMailbox(GoodMailbox):  # waits once under an `if`: a reader woken to an empty list pops from it
     def get(self, timeout):
         with self.changed:
-            if not self.messages:
-                if not self.changed.wait(timeout):
-                    return None
+            if not self.messages and not self.changed.wait(timeout):  # one wait under an `if`: no re-check
+                return None
             return self.messages.pop(0)
 
 
