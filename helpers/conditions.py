@@ -269,11 +269,26 @@ class SlotsExplorer:
 
 
 def plot_signal(recorder: Recorder, fired: float, title: str | None = None) -> Any:
-    """Threads waiting for an Event, with the moment it was set."""
-    ax = plot_timeline(recorder.spans, origin=recorder.origin, title=title or _("Everyone waits for the signal"))
-    ax.axvline(fired - recorder.origin, color="tab:red", linestyle="--", linewidth=1, label=_("go.set()"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    ax.figure.set_layout_engine("constrained")
+    """Threads waiting for an Event, then running, with the moment it was set.
+
+    The spans' tasks are the lesson's "waiting for go" and "running" (grey and
+    green); anything else is drawn grey too.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from helpers.pipeline import colour_by_role
+
+    _fig, ax = plt.subplots(figsize=(9, 0.9 + 0.45 * max(2, len({s.thread for s in recorder.spans}))),
+                            constrained_layout=True)
+    spans = colour_by_role(recorder.spans, {"waiting for go": (_("waiting for go"), 7),
+                                            "running": (_("running"), 2)}, ax)
+    handles = ax.get_legend().legend_handles
+    plot_timeline(spans, origin=recorder.origin, ax=ax, label_tasks=False,
+                  title=title or _("Everyone waits for the signal, then all run"))
+    ax.axvline(fired - recorder.origin, color="tab:red", linestyle="--", linewidth=1)
+    ax.legend(handles=[*handles, Line2D([], [], color="tab:red", linestyle="--", label=_("go.set()"))],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
 
 

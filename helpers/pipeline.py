@@ -101,7 +101,7 @@ def plot_depth(depth: Depth, label: str | None = None, ax: Any = None) -> Any:
     return ax
 
 
-def _by_role(spans: Sequence[Any], roles: dict[str, tuple[str, int]], ax: Any) -> list[Any]:
+def colour_by_role(spans: Sequence[Any], roles: dict[str, tuple[str, int]], ax: Any) -> list[Any]:
     """The spans coloured by what they are, with a legend on ``ax``.
 
     ``roles`` maps a task name to (its label, a tab10 colour number). A timeline
@@ -128,7 +128,8 @@ def plot_queue_run(recorder: Recorder, depth: Depth, title: str | None = None) -
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True, constrained_layout=True,
                                       gridspec_kw={"height_ratios": [1, 2]})
     plot_depth(depth, ax=top)
-    spans = _by_role(recorder.spans, {"make": (_("make (a producer)"), 0), "use": (_("use (a consumer)"), 1)}, bottom)
+    roles = {"make": (_("make (a producer)"), 0), "use": (_("use (a consumer)"), 1)}
+    spans = colour_by_role(recorder.spans, roles, bottom)
     plot_timeline(spans, origin=depth.origin, ax=bottom, label_tasks=False,
                   title=title or _("Producers make, consumers use; gaps are waits in put() or get()"))
     top.set_xlabel("")
@@ -223,6 +224,7 @@ def plot_pipeline(piped: Sequence[tuple[Any, Any]], origin: float, title: str | 
     made, failed = "made", "failed"
     spans = [dataclasses.replace(span, task=made if getattr(result, "ok", True) else failed) for result, span in pairs]
     _fig, ax = plt.subplots(figsize=(9, 0.9 + 0.6 * max(2, len({s.worker for s in spans}))), constrained_layout=True)
-    spans = _by_role(spans, {made: (_("thumbnails made"), 0), failed: (_("a file that could not be read"), 3)}, ax)
+    roles = {made: (_("thumbnails made"), 0), failed: (_("a file that could not be read"), 3)}
+    spans = colour_by_role(spans, roles, ax)
     return plot_timeline(spans, origin=origin, ax=ax, label_tasks=False,
                          title=title or _("The pipeline: each row is a worker process"))
