@@ -73,11 +73,12 @@ def watch_depth(q: Any, every: float = 0.002, origin: float | None = None) -> It
 
 
 def plot_depth(depth: Depth, label: str | None = None, ax: Any = None) -> Any:
-    """The queue's length over time; above its ``maxsize``, a shaded band the queue never enters.
+    """The queue's length over time, with its ``maxsize`` as a thin dashed line drawn over the curve.
 
-    A full queue's curve runs along its ``maxsize`` for a long time, so the limit
-    is drawn as the edge of a shaded band, under the curve, not as a second line
-    that the curve would hide. Called again with the same ``ax``, it adds a run.
+    A full queue's curve runs along its ``maxsize`` for a long time; a limit drawn
+    under it would vanish, so the curve is wide and the limit a thin dark dashed
+    line on top: where they meet, both show. Called again with the same ``ax``, it
+    adds a run (each limit in its run's colour, dashed in black).
     """
     import matplotlib.pyplot as plt
 
@@ -86,17 +87,17 @@ def plot_depth(depth: Depth, label: str | None = None, ax: Any = None) -> Any:
     xs = [t for t, _n in depth.samples]
     ys = [n for _t, n in depth.samples]
     unbounded = _("maxsize 0 (no limit)")
-    line = ax.step(xs, ys, where="post", linewidth=2, zorder=3,
-                   label=label or (_("maxsize {n}").format(n=depth.maxsize) if depth.maxsize > 0 else unbounded))[0]
-    top = max([depth.maxsize] + [max(ln.get_ydata(), default=0) for ln in ax.get_lines()]) * 1.1 + 1
+    ax.step(xs, ys, where="post", linewidth=3, zorder=2,
+            label=label or (_("maxsize {n}").format(n=depth.maxsize) if depth.maxsize > 0 else unbounded))
     if depth.maxsize > 0:
-        ax.axhspan(depth.maxsize, 10 * top, color=line.get_color(), alpha=0.12, linewidth=0, zorder=1,
-                   label=_("above maxsize {n}: never (put() waits)").format(n=depth.maxsize))
+        ax.axhline(depth.maxsize, color="black", linestyle=(0, (4, 3)), linewidth=1, zorder=3,
+                   label=_("its limit: never above {n}").format(n=depth.maxsize))
     ax.set_xlim(left=0)
-    ax.set_ylim(0, top)
+    ax.set_ylim(bottom=0, top=max([depth.maxsize] + [max(ln.get_ydata(), default=0) for ln in ax.get_lines()])
+                * 1.1 + 1)
     ax.set_xlabel(_("seconds since the run started"))
     ax.set_ylabel(_("items waiting"))
-    ax.set_title(_("Queue length over time"))
+    ax.set_title(_("Queue length over time (dashed: maxsize)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
 

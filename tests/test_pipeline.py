@@ -121,7 +121,7 @@ def test_plots_and_the_explorer(monkeypatch):
     with watch_depth(items, origin=recorder.origin) as depth:
         run_queue(items, 3, 1)
     assert [t.get_text() for t in plot_depth(depth).get_legend().get_texts()] == [
-        "maxsize 2", "above maxsize 2: never (put() waits)"]
+        "maxsize 2", "its limit: never above 2"]
     fig = plot_queue_run(recorder, depth)
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["make (a producer)", "use (a consumer)"]

@@ -95,7 +95,7 @@ def check_waiter_seats(most_seats: Any) -> Verdict:
             return verdict(False, "", _("most_seats({n}) returned {seats!r}: return a whole number of seats.")
                            .format(n=n, seats=seats))
         if seats >= n:
-            return verdict(False, "", _("with {seats} seats at a table of {n}, all {n} may sit, each holding a left "
+            return verdict(False, "", _("with {seats} seats at a table of {n}, everyone may sit, each holding a left "
                                         "fork and waiting for the right one: the cycle of section 2. How many must be "
                                         "kept away to break it?").format(seats=seats, n=n))
         if seats < 1:
