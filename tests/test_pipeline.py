@@ -147,9 +147,9 @@ def run_pipeline(jobs, workers, context):  # the lesson's wiring, with an explic
         process.start()
     try:
         for job in jobs:
-            job_queue.put(job)
+            job_queue.put(job, timeout=10)
         for _ in processes:
-            job_queue.put(STOP)
+            job_queue.put(STOP, timeout=10)
         return [result_queue.get(timeout=60) for _ in jobs]
     finally:
         stopped = join_or_terminate(processes, timeout=10)
