@@ -84,14 +84,27 @@ class PatientQueue(queue.Queue):
         self.in_get.add(name)
         try:
             if name == TOLD and timeout is not None and name not in self.told:
-                with self.not_empty:
-                    self.not_empty.wait_for(lambda: self._qsize() or self.pausing, PATIENCE)
-                    if self.pausing and not self._qsize():
-                        self.told[name] = timeout
-                        raise queue.Empty
+                return self._get_or_be_told(name, timeout)
             return super().get(True, PATIENCE if timeout is None else min(timeout, PATIENCE))
         finally:
             self.in_get.discard(name)
+
+    def _get_or_be_told(self, name: str, timeout: float) -> Any:
+        """Consumer 0's timed get: an item if there is one; in the pause, queue.Empty at once.
+
+        It waits on the check's clock, not on ``timeout``: until an item comes or the
+        pause begins (at most ``PATIENCE``), so whether it is told cannot depend on
+        how busy the machine is.
+        """
+        with self.not_empty:
+            if not self.not_empty.wait_for(lambda: self._qsize() or self.pausing, PATIENCE):
+                raise queue.Empty
+            if self._qsize():
+                item = self._get()  # what Queue.get does, under the same lock
+                self.not_full.notify()
+                return item
+            self.told[name] = timeout
+            raise queue.Empty
 
 
 def _falsy_test(consumer: Any) -> str:
