@@ -200,9 +200,15 @@ def plot_slots_in_use(recorder: Recorder, limit: int, ax: Any = None) -> Any:
         _fig, ax = plt.subplots(figsize=(9, 2.6), constrained_layout=True)
     xs, ys = in_use_over_time(recorder.spans, recorder.origin)
     workers = len({s.thread for s in recorder.spans})
-    ax.plot(xs, ys, color="tab:blue", label=_("connections in use"))
-    ax.axhline(limit, color="tab:red", linestyle="--", label=_("limit: {limit}").format(limit=limit))
-    ax.set_ylim(0, max(limit, max(ys)) + 1)
+    top = max(limit, max(ys)) + 1
+    # The curve often runs along the limit for a long time: a line on a line would hide one of
+    # them, so the forbidden region above the limit is shaded and the curve is drawn on top.
+    ax.axhspan(limit, top, color="tab:red", alpha=0.12, linewidth=0,
+               label=_("more than {limit}: never").format(limit=limit))
+    ax.axhline(limit, color="tab:red", linestyle="--", linewidth=1, zorder=2,
+               label=_("limit: {limit}").format(limit=limit))
+    ax.plot(xs, ys, color="tab:blue", linewidth=2, zorder=3, label=_("connections in use"))
+    ax.set_ylim(0, top)
     ax.set_xlim(left=0)
     ax.set_xlabel(_("seconds since the run started"))
     ax.set_ylabel(_("in use"))
@@ -263,11 +269,26 @@ class SlotsExplorer:
 
 
 def plot_signal(recorder: Recorder, fired: float, title: str | None = None) -> Any:
-    """Threads waiting for an Event, with the moment it was set."""
-    ax = plot_timeline(recorder.spans, origin=recorder.origin, title=title or _("Everyone waits for the signal"))
-    ax.axvline(fired - recorder.origin, color="tab:red", linestyle="--", linewidth=1, label=_("go.set()"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    ax.figure.set_layout_engine("constrained")
+    """Threads waiting for an Event, then running, with the moment it was set.
+
+    The spans' tasks are the lesson's "waiting for go" and "running" (grey and
+    green); anything else is drawn grey too.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from helpers.pipeline import colour_by_role
+
+    _fig, ax = plt.subplots(figsize=(9, 0.9 + 0.45 * max(2, len({s.thread for s in recorder.spans}))),
+                            constrained_layout=True)
+    spans = colour_by_role(recorder.spans, {"waiting for go": (_("waiting for go"), 7),
+                                            "running": (_("running"), 2)}, ax)
+    handles = ax.get_legend().legend_handles
+    plot_timeline(spans, origin=recorder.origin, ax=ax, label_tasks=False,
+                  title=title or _("Everyone waits for the signal, then all run"))
+    ax.axvline(fired - recorder.origin, color="tab:red", linestyle="--", linewidth=1)
+    ax.legend(handles=[*handles, Line2D([], [], color="tab:red", linestyle="--", label=_("go.set()"))],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
 
 

@@ -66,18 +66,28 @@ def other_load(seconds: float = 0.3, *, stat: Path = PROC_STAT) -> Load | None:
     return None
 
 
-def busy_warning(load: Load | None = None) -> str:
-    """One or two lines for the learner when other programs use a core or more; else ''."""
+def busy_warning(load: Load | None = None, *, timings: bool = False) -> str:
+    """One or two lines for the learner when other programs use a core or more; else ''.
+
+    By default the warning is about speed-ups; ``timings=True`` words it for a
+    lesson that compares durations or counts work done in a fixed time (lessons
+    04-06), where a busy machine makes everything slower rather than less parallel.
+    """
     load = other_load() if load is None else load
     if load is None or not load.busy:
         return ""
     if load.how == "measured":
-        text = _("Heads-up: other programs are using about {busy:.1f} of this machine's {cores} cores right "
-                 "now, so the speed-ups below will be lower than on an idle machine.")
+        text = (_("Heads-up: other programs are using about {busy:.1f} of this machine's {cores} cores right "
+                  "now, so the timings below will be slower, and vary more, than on an idle machine.") if timings
+                else _("Heads-up: other programs are using about {busy:.1f} of this machine's {cores} cores right "
+                       "now, so the speed-ups below will be lower than on an idle machine."))
     else:
-        text = _("Heads-up: this machine's load average over the last minute is {busy:.1f} on {cores} cores "
-                 "(it counts this notebook's own recent work too), so the speed-ups below may be lower than "
-                 "on an idle machine.")
+        text = (_("Heads-up: this machine's load average over the last minute is {busy:.1f} on {cores} cores "
+                  "(it counts this notebook's own recent work too), so the timings below may be slower than "
+                  "on an idle machine.") if timings
+                else _("Heads-up: this machine's load average over the last minute is {busy:.1f} on {cores} cores "
+                       "(it counts this notebook's own recent work too), so the speed-ups below may be lower than "
+                       "on an idle machine."))
     return text.format(busy=load.busy_cores, cores=load.cores) + " " + _(
         "Close other programs and run the cell again if the numbers contradict the text.")
 

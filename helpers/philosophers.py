@@ -98,6 +98,7 @@ class Dinner:
     deadlock: Deadlock | None = None
     errors: list[str] = field(default_factory=list)
     most_eating: int = 0  # the largest number of philosophers eating at one moment
+    first_forks: dict[int, set[int]] = field(default_factory=dict)  # philosopher -> forks picked up with empty hands
 
     @property
     def everyone_ate(self) -> bool:
@@ -174,6 +175,7 @@ class Table:
         self.holds: dict[int, list[int]] = {p: [] for p in range(n)}
         self.waits: dict[int, int] = {}
         self.meals = [0] * n
+        self.first_forks: dict[int, set[int]] = {p: set() for p in range(n)}
         self.eating: set[int] = set()
         self.most_eating = 0
         self.spans: list[Span] = []
@@ -216,7 +218,9 @@ class Table:
     def took(self, fork: Fork) -> None:
         p = self.me()
         with self.changed:
-            self.holds.setdefault(p, []).append(fork.number)
+            if not self.holds.setdefault(p, []):
+                self.first_forks.setdefault(p, set()).add(fork.number)
+            self.holds[p].append(fork.number)
             self.changed.notify_all()
             if p in self.gated:  # the bad start: hold this first fork until the worst moment
                 self.gated.discard(p)
@@ -355,7 +359,7 @@ def dine(
     with table.changed:
         return Dinner(name or getattr(strategy, "__name__", "strategy"), philosophers, list(table.meals),
                       time.perf_counter() - origin, origin, list(table.spans), deadlock, list(table.errors),
-                      table.most_eating)
+                      table.most_eating, {p: set(f) for p, f in table.first_forks.items()})
 
 
 # --- pictures ----------------------------------------------------------------------------

@@ -73,7 +73,13 @@ def watch_depth(q: Any, every: float = 0.002, origin: float | None = None) -> It
 
 
 def plot_depth(depth: Depth, label: str | None = None, ax: Any = None) -> Any:
-    """The queue's length over time, with its ``maxsize`` marked."""
+    """The queue's length over time, with its ``maxsize`` as a thin dashed line drawn over the curve.
+
+    A full queue's curve runs along its ``maxsize`` for a long time; a limit drawn
+    under it would vanish, so the curve is wide and the limit a thin dark dashed
+    line on top: where they meet, both show. Called again with the same ``ax``, it
+    adds a run (each limit in its run's colour, dashed in black).
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -81,17 +87,39 @@ def plot_depth(depth: Depth, label: str | None = None, ax: Any = None) -> Any:
     xs = [t for t, _n in depth.samples]
     ys = [n for _t, n in depth.samples]
     unbounded = _("maxsize 0 (no limit)")
-    line = ax.step(xs, ys, where="post", label=label or (_("maxsize {n}").format(n=depth.maxsize)
-                                                          if depth.maxsize > 0 else unbounded))[0]
+    ax.step(xs, ys, where="post", linewidth=3, zorder=2,
+            label=label or (_("maxsize {n}").format(n=depth.maxsize) if depth.maxsize > 0 else unbounded))
     if depth.maxsize > 0:
-        ax.axhline(depth.maxsize, color=line.get_color(), linestyle="--", linewidth=1)
+        ax.axhline(depth.maxsize, color="black", linestyle=(0, (4, 3)), linewidth=1, zorder=3,
+                   label=_("its limit: never above {n}").format(n=depth.maxsize))
     ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0, top=max([depth.maxsize] + [max(ln.get_ydata(), default=0) for ln in ax.get_lines()])
+                * 1.1 + 1)
     ax.set_xlabel(_("seconds since the run started"))
     ax.set_ylabel(_("items waiting"))
     ax.set_title(_("Queue length over time (dashed: maxsize)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return ax
+
+
+def colour_by_role(spans: Sequence[Any], roles: dict[str, tuple[str, int]], ax: Any) -> list[Any]:
+    """The spans coloured by what they are, with a legend on ``ax``.
+
+    ``roles`` maps a task name to (its label, a tab10 colour number). A timeline
+    colours each task on its own by default; where many tasks play a few roles
+    (make, use), one colour per role says more.
+    """
+    import dataclasses
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    other = 7  # grey, for a task no role names
+    coloured = [dataclasses.replace(s, index=roles[s.task][1] if s.task in roles else other) for s in spans]
+    colours = plt.get_cmap("tab10")
+    ax.legend(handles=[Patch(color=colours(colour), alpha=0.85, label=label) for label, colour in roles.values()],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    return coloured
 
 
 def plot_queue_run(recorder: Recorder, depth: Depth, title: str | None = None) -> Any:
@@ -101,7 +129,9 @@ def plot_queue_run(recorder: Recorder, depth: Depth, title: str | None = None) -
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True, constrained_layout=True,
                                       gridspec_kw={"height_ratios": [1, 2]})
     plot_depth(depth, ax=top)
-    plot_timeline(recorder.spans, origin=depth.origin, ax=bottom,
+    roles = {"make": (_("make (a producer)"), 0), "use": (_("use (a consumer)"), 1)}
+    spans = colour_by_role(recorder.spans, roles, bottom)
+    plot_timeline(spans, origin=depth.origin, ax=bottom, label_tasks=False,
                   title=title or _("Producers make, consumers use; gaps are waits in put() or get()"))
     top.set_xlabel("")
     return fig
@@ -181,10 +211,21 @@ def put_big_item(q: Any, megabytes: int, put_done: Any = None) -> None:
         put_done.set()
 
 
-def plot_pipeline(spans: Sequence[Any], origin: float, title: str | None = None) -> Any:
-    """Which worker process made which photo's thumbnails, and when."""
+def plot_pipeline(piped: Sequence[tuple[Any, Any]], origin: float, title: str | None = None) -> Any:
+    """Which worker process made which photo's thumbnails, and when: ``piped`` holds (result, span) pairs.
+
+    One colour for a photo made into thumbnails, another for a file that could
+    not be read, with a legend: a colour per photo would say nothing.
+    """
+    import dataclasses
+
     import matplotlib.pyplot as plt
 
-    spans = [s for s in spans if s is not None]
+    pairs = [(result, span) for result, span in piped if span is not None]
+    made, failed = "made", "failed"
+    spans = [dataclasses.replace(span, task=made if getattr(result, "ok", True) else failed) for result, span in pairs]
     _fig, ax = plt.subplots(figsize=(9, 0.9 + 0.6 * max(2, len({s.worker for s in spans}))), constrained_layout=True)
-    return plot_timeline(spans, origin=origin, ax=ax, title=title or _("The pipeline: each row is a worker process"))
+    roles = {made: (_("thumbnails made"), 0), failed: (_("a file that could not be read"), 3)}
+    spans = colour_by_role(spans, roles, ax)
+    return plot_timeline(spans, origin=origin, ax=ax, label_tasks=False,
+                         title=title or _("The pipeline: each row is a worker process"))

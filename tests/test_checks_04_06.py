@@ -24,7 +24,7 @@ class GoodMailbox:  # the lesson's answer: a list, one Condition, wait_for, noti
             self.messages.append(message)
             self.changed.notify()
 
-    def get(self, timeout=None):
+    def get(self, timeout):
         with self.changed:
             if not self.changed.wait_for(lambda: self.messages, timeout=timeout):
                 return None
@@ -120,6 +120,27 @@ class RestartsItsTimeout(GoodMailbox):  # waits in a loop: an empty get never re
             return self.messages.pop(0)
 
 
+class IfThenPopMailbox(GoodMailbox):  # waits once under an `if`: a reader woken to an empty list pops from it
+    def get(self, timeout):
+        with self.changed:
+            if not self.messages and not self.changed.wait(timeout):  # one wait under an `if`: no re-check
+                return None
+            return self.messages.pop(0)
+
+
+class IfThenLookMailbox(GoodMailbox):  # waits once under an `if`, then gives up early when the list is empty
+    def put(self, message):
+        with self.changed:
+            self.messages.append(message)
+            self.changed.notify_all()
+
+    def get(self, timeout):
+        with self.changed:
+            if not self.messages:
+                self.changed.wait(timeout)
+            return self.messages.pop(0) if self.messages else None
+
+
 class StubMailbox:  # the exercise cell as given
     def __init__(self):
         self.messages = []
@@ -145,6 +166,15 @@ def test_mailbox_passes_right_answers_in_any_style(answer):
     assert mailbox_threads() == []
 
 
+@pytest.mark.parametrize("answer", [IfThenPopMailbox, IfThenLookMailbox])
+def test_mailbox_catches_an_if_every_time_and_names_what_the_woken_reader_did(answer):
+    for _ in range(3):  # forced, not lucky: the same verdict every run
+        result = checks.check_mailbox(answer)
+        assert not result and "found the mailbox empty again" in repr(result), repr(result)
+    said = repr(checks.check_mailbox(answer))
+    assert ("IndexError" in said) if answer is IfThenPopMailbox else ("returned None at once" in said)
+
+
 def test_mailbox_notes_what_a_right_answer_could_do_better():
     assert "notify()" in repr(checks.check_mailbox(DequeMailbox))
     assert "queue.Queue" in repr(checks.check_mailbox(QueueMailbox))
@@ -160,6 +190,8 @@ def test_mailbox_notes_what_a_right_answer_could_do_better():
         (ShortWaitMailbox, "polling"),
         (NewestFirstMailbox, "oldest"),
         (RestartsItsTimeout, "wait_for"),
+        (IfThenPopMailbox, "Re-check the state after every wake-up"),
+        (IfThenLookMailbox, "Re-check the state after every wake-up"),
         (CannotBeMade, "RuntimeError: boom"),
         (None, "class itself"),
         (42, "class itself"),
@@ -184,8 +216,28 @@ def fetch_with_pool(download, urls, limit):
         with slots:
             return download(url)
 
-    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, len(urls))) as pool:
         return list(pool.map(one, urls))
+
+
+GLOBAL_SLOTS = threading.BoundedSemaphore(2)
+
+
+def fetch_with_a_global_semaphore(download, urls, limit):  # the semaphore made once, outside; futures by hand
+    if not urls:
+        return []
+
+    def one(url):
+        if not GLOBAL_SLOTS.acquire(timeout=10):
+            raise TimeoutError(url)
+        try:
+            return download(url)
+        finally:
+            GLOBAL_SLOTS.release()
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        futures = [pool.submit(one, url) for url in urls]
+        return [f.result(timeout=30) for f in futures]
 
 
 def fetch_with_plain_threads(download, urls, limit):  # no pool, acquire/release by hand, results by index
@@ -208,9 +260,47 @@ def fetch_with_plain_threads(download, urls, limit):  # no pool, acquire/release
     return results
 
 
-def fetch_unlimited(download, urls, limit):
+def fetch_unlimited(download, urls, limit):  # no semaphore at all
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:
         return list(pool.map(download, urls))
+
+
+def fetch_ignores_the_timeout(download, urls, limit):  # one semaphore, but goes ahead when acquire gives up
+    slots = threading.Semaphore(limit)
+
+    def one(url):
+        got = slots.acquire(timeout=0.01)
+        try:
+            return download(url)
+        finally:
+            if got:
+                slots.release()
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+GLOBAL_TOO_BIG = threading.Semaphore(8)
+
+
+def fetch_with_too_many_permits(download, urls, limit):  # a global semaphore of the wrong size
+    def one(url):
+        with GLOBAL_TOO_BIG:
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
+
+
+def fetch_breaks_on_no_urls(download, urls, limit):  # right, but ThreadPoolExecutor(max_workers=0) raises
+    slots = threading.BoundedSemaphore(limit)
+
+    def one(url):
+        with slots:
+            return download(url)
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(one, urls))
 
 
 def fetch_semaphore_per_call(download, urls, limit):
@@ -250,7 +340,7 @@ def fetch_never_releases(download, urls, limit):
         return list(pool.map(one, urls))
 
 
-@pytest.mark.parametrize("answer", [fetch_with_pool, fetch_with_plain_threads])
+@pytest.mark.parametrize("answer", [fetch_with_pool, fetch_with_plain_threads, fetch_with_a_global_semaphore])
 def test_limited_passes_right_answers_in_any_style(answer):
     result = checks.check_limited(answer)
     assert result, repr(result)
@@ -259,8 +349,11 @@ def test_limited_passes_right_answers_in_any_style(answer):
 @pytest.mark.parametrize(
     ("answer", "hint", "deadline"),
     [
-        (fetch_unlimited, "ONE semaphore", 10),
-        (fetch_semaphore_per_call, "ONE semaphore", 10),
+        (fetch_unlimited, "no semaphore was in use", 10),
+        (fetch_semaphore_per_call, "one made inside each call limits nothing", 10),
+        (fetch_ignores_the_timeout, "returns False", 10),
+        (fetch_with_too_many_permits, "made with 2 permits", 10),
+        (fetch_breaks_on_no_urls, "empty list of urls", 10),
         (fetch_with_small_pool, "one thread per url", 10),
         (fetch_out_of_order, "order of the urls", 10),
         (fetch_never_releases, "release", 1),
@@ -307,10 +400,80 @@ def consumer_puts_the_sentinel_back(q, results):  # one sentinel that every cons
         q.task_done()
 
 
+def consumer_waits_on_through_timeouts(q, results):  # short timeouts, but an empty queue only means "look again"
+    while True:
+        try:
+            item = q.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
 def consumer_stops_at_zero(q, results):  # `while item := ...` stops at the falsy item 0
     while item := q.get():
         results.append(item * 2)
         q.task_done()
+
+
+def consumer_if_not_item(q, results):  # `if not item` stops at the falsy item 0 too
+    while True:
+        item = q.get(timeout=30)
+        q.task_done()
+        if not item:
+            return
+        results.append(item * 2)
+
+
+def consumer_gives_up_after_a_second(q, results):  # takes one second of empty queue for the end of the work
+    while True:
+        try:
+            item = q.get(timeout=1)
+        except queue.Empty:
+            return
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_gives_up_after_a_minute(q, results):  # the same mistake with a long timeout: still a quiet stop
+    while True:
+        try:
+            item = q.get(timeout=60)
+        except queue.Empty:
+            break
+        q.task_done()
+        if item is None:
+            break
+        results.append(item * 2)
+
+
+def consumer_raises_after_a_second(q, results):  # a get timeout too short for a slow producer
+    while True:
+        item = q.get(timeout=1)
+        try:
+            if item is None:
+                return
+            results.append(item * 2)
+        finally:
+            q.task_done()
+
+
+def consumer_while_not_empty(q, results):  # loops while the queue has items: stops at the first pause
+    while not q.empty():
+        item = q.get(timeout=30)
+        try:
+            if item is not None:
+                results.append(item * 2)
+        finally:
+            q.task_done()
 
 
 def consumer_never_stops(q, results):
@@ -351,19 +514,31 @@ def consumer_threads():
     return [t for t in threading.enumerate() if t.name.startswith("exercise-consumer")]
 
 
-@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back])
+@pytest.mark.parametrize("answer", [consumer_walrus, consumer_iter, consumer_puts_the_sentinel_back,
+                                    consumer_waits_on_through_timeouts])
 def test_stops_at_sentinel_passes_right_answers_in_any_style(answer):
     result = checks.check_stops_at_sentinel(answer)
     assert result, repr(result)
     assert consumer_threads() == []
 
 
+def test_stops_at_sentinel_notes_a_get_without_timeout_and_a_safety_net_that_fired():
+    assert "without a timeout" in repr(checks.check_stops_at_sentinel(consumer_iter))
+    assert "without a timeout" not in repr(checks.check_stops_at_sentinel(consumer_walrus))
+    assert "safety net" in repr(checks.check_stops_at_sentinel(consumer_walrus))  # its get(timeout=30) was told
+
+
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        (consumer_stops_at_zero, "item 0"),
+        (consumer_stops_at_zero, "`while item := q.get():` is true for 0"),
+        (consumer_if_not_item, "`if not item:` is true for 0"),
         (consumer_never_stops, "still asking"),
-        (consumer_quits_when_empty, "only empty"),
+        (consumer_quits_when_empty, "returned when get(timeout=0.05) raised queue.Empty"),
+        (consumer_gives_up_after_a_second, "returned when get(timeout=1) raised queue.Empty"),
+        (consumer_gives_up_after_a_minute, "returned when get(timeout=60) raised queue.Empty"),
+        (consumer_raises_after_a_second, "raised queue.Empty after only 1 s"),
+        (consumer_while_not_empty, "q.empty()"),
         (consumer_forgets_task_done, "task_done"),
         (consumer_doubles_the_sentinel, "raised TypeError"),
         (None, "function itself"),
@@ -394,6 +569,17 @@ def collect_in_a_loop(q, children):  # no timeouts, a while loop, join in a comp
     return items
 
 
+def collect_and_close(q, children):  # uses more of the Process API: name, pid, exitcode, close()
+    items = []
+    for _child in children:
+        items.append(q.get(timeout=30))
+    for child in children:
+        child.join(timeout=30)
+        assert child.exitcode == 0 and child.name and child.pid and child.sentinel
+        child.close()
+    return items
+
+
 def collect_joins_first(q, children):
     for child in children:
         child.join()
@@ -419,11 +605,16 @@ def collect_too_many(q, children):
     return items
 
 
-@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop])
+@pytest.mark.parametrize("answer", [collect_in_a_comprehension, collect_in_a_loop, collect_and_close])
 def test_collects_before_joining_passes_right_answers_in_any_style(answer):
     result = checks.check_collects_before_joining(answer)
     assert result, repr(result)
     assert multiprocessing.active_children() == []
+
+
+def test_collects_before_joining_notes_waits_without_a_timeout():
+    assert "without a timeout" in repr(checks.check_collects_before_joining(collect_in_a_loop))
+    assert "without a timeout" not in repr(checks.check_collects_before_joining(collect_in_a_comprehension))
 
 
 @pytest.mark.parametrize(
@@ -453,20 +644,44 @@ def left_handed(me, left, right, eat):  # the lesson's answer
         eat()
 
 
-def lowest_first(me, left, right, eat):  # a global order, with nested blocks and acquire/release
-    first, second = (left, right) if left.number < right.number else (right, left)
-    first.acquire()
-    try:
-        second.acquire()
+def left_handed_by_hand(me, left, right, eat):  # acquire/release by hand, in two branches
+    if me == 0:
+        right.acquire()
         try:
-            eat()
+            with left:
+                eat()
         finally:
-            second.release()
+            right.release()
+    else:
+        left.acquire()
+        try:
+            with right:
+                eat()
+        finally:
+            left.release()
+
+
+def left_handed_with_timeouts(me, left, right, eat):  # every fork taken with a timeout; give up and try again
+    first, second = (right, left) if me == 0 else (left, right)
+    if not first.acquire(timeout=0.5):
+        return
+    try:
+        if second.acquire(timeout=0.5):
+            try:
+                eat()
+            finally:
+                second.release()
     finally:
         first.release()
 
 
-def polite(me, left, right, eat):  # try-lock with a timeout on the second fork, and a random back-off
+def lowest_first(me, left, right, eat):  # lock order: safe too, but not the exercise's rule
+    first, second = (left, right) if left.number < right.number else (right, left)
+    with first, second:
+        eat()
+
+
+def polite(me, left, right, eat):  # try-lock with a timeout on the second fork: safe, but 0 is not left-handed
     import random
 
     with left:
@@ -479,11 +694,18 @@ def polite(me, left, right, eat):  # try-lock with a timeout on the second fork,
     time.sleep(random.uniform(0.001, 0.005))
 
 
+def middle_one_left_handed(me, left, right, eat):  # the odd one out is philosopher 2, not 0
+    first, second = (right, left) if me == 2 else (left, right)
+    with first, second:
+        eat()
+
+
 TABLE_LOCK = threading.Lock()
 
 
 def one_at_a_time(me, left, right, eat):  # correct, but one lock for the whole table
-    with TABLE_LOCK, left, right:
+    first, second = (right, left) if me == 0 else (left, right)
+    with TABLE_LOCK, first, second:
         eat()
 
 
@@ -512,7 +734,7 @@ def philosopher_threads():
     return [t for t in threading.enumerate() if t.name.startswith("philosopher")]
 
 
-@pytest.mark.parametrize("answer", [left_handed, lowest_first, polite])
+@pytest.mark.parametrize("answer", [left_handed, left_handed_by_hand, left_handed_with_timeouts])
 def test_no_deadlock_passes_right_answers_in_any_style(answer):
     result = checks.check_no_deadlock(answer)
     assert result, repr(result)
@@ -531,6 +753,9 @@ def test_no_deadlock_passes_a_safe_but_serial_answer_with_a_note():
         (naive, "P0 → P1 → P2 → P3 → P4 → P0"),
         (eats_with_one_fork, "tried to eat"),
         (never_eats, "nobody ate"),
+        (lowest_first, "that is lock order"),
+        (polite, "philosopher 0 picked up the left fork"),
+        (middle_one_left_handed, "philosopher 0 picked up the left fork"),
         (lambda me, left, right, eat: 1 / 0, "ZeroDivisionError"),
         (None, "pass it itself"),
     ],
@@ -559,8 +784,9 @@ def test_waiter_seats_passes_right_answers_in_any_style(answer):
     ("answer", "hint"),
     [
         (lambda n: n, "How many must be kept away"),
-        (lambda n: n // 2, "is safe, but more are"),
-        (lambda n: n - 2, "is safe, but more are"),
+        (lambda n: n // 2, "1 seat at a table of 3 is safe, but more are"),
+        (lambda n: n // 2 + 1 if n > 3 else n - 1, "3 seats at a table of 5 are safe, but more are"),
+        (lambda n: n - 2, "nobody eats"),
         (lambda n: "4", "whole number"),
         (lambda n: True, "whole number"),
         (lambda n: n - 1.5, "whole number"),

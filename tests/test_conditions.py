@@ -149,7 +149,8 @@ def test_plots_and_explorer(monkeypatch):
     assert len(fig.axes) == 2 and fig.axes[1].get_legend() is None
     recorder = run_workers(2)
     ax = plot_slots_in_use(recorder, limit=2)
-    assert max(ax.get_lines()[0].get_ydata()) == 2
+    curve = next(line for line in ax.get_lines() if line.get_label() == "connections in use")
+    assert max(curve.get_ydata()) == 2 and curve.get_zorder() > 2  # drawn over the limit, not hidden under it
     assert len(plot_connections(recorder, 2).axes) == 2
     assert plot_signal(recorder, fired=recorder.origin).get_lines()
     phases = Recorder()

@@ -51,6 +51,13 @@ def test_a_warning_only_from_half_a_core_of_other_work(busy, warned):
         assert f"{busy:.1f} of this machine's 2 cores" in text
 
 
+@pytest.mark.parametrize("how", ["measured", "load average"])
+def test_a_warning_about_timings_speaks_of_timings_not_speed_ups(how):
+    text = machine.busy_warning(machine.Load(1.5, 2, how), timings=True)
+    assert "timings below" in text and "speed-ups" not in text
+    assert machine.busy_warning(machine.Load(0.1, 2, how), timings=True) == ""
+
+
 def test_the_load_average_warning_says_it_counts_recent_work_too():
     text = machine.busy_warning(machine.Load(3.0, 2, "load average"))
     assert "load average" in text and "own recent work" in text

@@ -140,6 +140,17 @@ def test_forks_behave_like_locks_and_refuse_once_the_dinner_is_over():
         table_fork[0].acquire()
 
 
+def test_the_table_notes_which_fork_each_philosopher_reaches_for_first():
+    def left_handed(me, left, right, eat):
+        first, second = (right, left) if me == 0 else (left, right)
+        with first, second:
+            eat()
+
+    assert dine(left_handed, 4, duration=0.3).first_forks == {0: {1}, 1: {1}, 2: {2}, 3: {3}}
+    assert dine(ordered, 4, duration=0.3, bad_start=False).first_forks == {0: {0}, 1: {1}, 2: {2}, 3: {0}}
+    assert no_philosophers_left()
+
+
 def test_find_cycle():
     assert find_cycle({0: [0], 1: [1]}, {0: 1, 1: 0}) == [0, 1]
     assert find_cycle({2: [5], 3: [6], 4: [7]}, {3: 7, 4: 6}) == [3, 4]

@@ -120,8 +120,13 @@ def test_plots_and_the_explorer(monkeypatch):
     recorder.restart()
     with watch_depth(items, origin=recorder.origin) as depth:
         run_queue(items, 3, 1)
-    assert plot_depth(depth).get_legend().get_texts()[0].get_text() == "maxsize 2"
-    assert len(plot_queue_run(recorder, depth).axes) == 2
+    assert [t.get_text() for t in plot_depth(depth).get_legend().get_texts()] == [
+        "maxsize 2", "its limit: never above 2"]
+    fig = plot_queue_run(recorder, depth)
+    assert len(fig.axes) == 2
+    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["make (a producer)", "use (a consumer)"]
+    colours = {bar.get_facecolor() for bar in fig.axes[1].patches}
+    assert len(colours) == 2  # one colour per role, not one per item
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda fig: shown.append(fig))
     explorer = QueueExplorer(run_queue, recorder)
@@ -142,9 +147,9 @@ def run_pipeline(jobs, workers, context):  # the lesson's wiring, with an explic
         process.start()
     try:
         for job in jobs:
-            job_queue.put(job)
+            job_queue.put(job, timeout=10)
         for _ in processes:
-            job_queue.put(STOP)
+            job_queue.put(STOP, timeout=10)
         return [result_queue.get(timeout=60) for _ in jobs]
     finally:
         stopped = join_or_terminate(processes, timeout=10)
@@ -179,7 +184,9 @@ def test_pipeline_processes_every_image_once_and_reports_bad_files(mixed_folder,
     assert len(list(out.glob("*.jpg"))) == 5
     spans = [span for _result, span in piped]
     assert all(span.task == r.source.name for r, span in zip(results, spans, strict=True))
-    assert plot_pipeline(spans, origin=min(s.start for s in spans)).get_title()
+    ax = plot_pipeline(piped, origin=min(s.start for s in spans))
+    assert ax.get_title() and [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "thumbnails made", "a file that could not be read"]
     plt.close("all")
     assert multiprocessing.active_children() == []
 

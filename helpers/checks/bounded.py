@@ -3,13 +3,15 @@
 A wrong answer can wait for ever (a ``get`` nobody feeds, a semaphore never
 released) or raise anything. Lessons 04-06's checks run answers through
 :func:`call_within`, which gives up after a deadline, and wrap themselves in
-:func:`never_raises`, which turns a surprise into a one-line verdict.
+:func:`never_raises`, which turns a surprise into a one-line verdict;
+:func:`wait_until` lets a check go on as soon as an answer has reached a state.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,21 @@ def call_within(fn: Callable[..., Any], *args: Any, seconds: float, name: str = 
     thread.start()
     thread.join(timeout=seconds)
     return outcome
+
+
+def wait_until(test: Callable[[], bool], timeout: float, every: float = 0.005) -> bool:
+    """Look at ``test()`` every few milliseconds until it is true or ``timeout`` s have passed.
+
+    A check uses it to go on as soon as the answer has reached a state (a reader
+    asleep, a queue empty), instead of sleeping for a fixed time that a busy
+    machine may make too short. Returns whether the state was reached.
+    """
+    deadline = time.monotonic() + timeout
+    while not test():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
 
 
 def never_raises(check: Callable[..., Verdict]) -> Callable[..., Verdict]:

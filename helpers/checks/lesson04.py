@@ -2,21 +2,23 @@
 
 Each judges what the exercise asks for, however it is written: a mailbox whose
 readers sleep on a Condition until a message arrives (not a loop that wakes up
-to look), and a download function that never lets more than ``limit`` run at
-once while using one thread per url.
+to look) and check again after every wake-up, and a download function that never
+lets more than ``limit`` run at once while using one thread per url.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from helpers.checks.bounded import call_within, never_raises
+from helpers.checks.bounded import call_within, never_raises, wait_until
 from helpers.checks.verdict import Verdict, verdict
 from helpers.i18n import _
 
@@ -145,7 +147,13 @@ def check_mailbox(cls: Any) -> Verdict:
                                     "short wait in a loop). Sleep on the Condition for all the time left "
                                     "(wait_for does it) and let put's notify wake the reader."))
 
-    # 3. Two readers already asleep, ten messages: each message read once, and promptly.
+    # 3. Two readers asleep, one message, and both woken (as notify_all would): the one that finds
+    #    the mailbox empty again must go back to sleep, not fall through an `if`.
+    woken = _woken_to_an_empty_mailbox(box, conditions)
+    if woken is not None:  # a failing Verdict is false: test for None
+        return woken
+
+    # 4. Two readers already asleep, ten messages: each message read once, and promptly.
     readers = [call_within(_read_until_stop, box, seconds=0, name=f"mailbox-reader-{i}") for i in range(2)]
     time.sleep(0.1)  # both readers are asleep on the empty mailbox now
     with _Counted(conditions) as counted:
@@ -192,6 +200,61 @@ def check_mailbox(cls: Any) -> Verdict:
 
 
 STOP = "stop reading"  # the check's own sentinel: each reader stops at the first one it gets
+READER_TIMEOUT = 5.0  # seconds each reader of the wake-up test waits in get; far longer than the test needs
+
+
+def _woken_to_an_empty_mailbox(box: Any, conditions: list[threading.Condition]) -> Verdict | None:
+    """Two readers asleep, one message, both woken: a failing Verdict if the loser does not wait on.
+
+    The interleaving is forced, not hoped for: both readers are asleep in
+    ``Condition.wait`` before the message is put, and the check itself then calls
+    ``notify_all()`` on the mailbox's Condition (what a ``put`` that uses
+    ``notify_all`` does anyway). Exactly one reader can have the message; the
+    other has been woken to an empty mailbox, the "stolen" or "spurious" wake-up
+    of the lesson. A ``while`` loop or ``wait_for`` sends it back to sleep (its
+    ``wait`` is called a third time); an ``if`` lets it run on, to return None
+    long before its timeout or to pop from an empty list. Without a Condition
+    attribute (a ``queue.Queue`` inside) there is nothing to wake, and the test
+    is skipped.
+    """
+    if not conditions:
+        return None
+    with _Counted(conditions) as counted:
+        started = time.monotonic()
+        readers = [call_within(box.get, READER_TIMEOUT, seconds=0, name=f"mailbox-reader-{i}") for i in range(2)]
+        wait_until(lambda: counted.waits >= 2 or any(r.finished for r in readers), 2.0)
+        wait_until(lambda: all(r.finished or _asleep_in_a_condition(r.thread) for r in readers), 2.0)
+        if any(r.finished for r in readers):  # a reader returned on an empty mailbox: phase 2 judges that
+            return None
+        put = call_within(box.put, "only one", seconds=2)
+        if not put.finished or put.error:
+            call_within(box.put, "wake up", seconds=1)
+            return verdict(False, "", _("put failed while two readers waited: {error}").format(
+                error=put.describe_error() or _("it never returned")))
+        for condition in conditions:
+            with condition:
+                condition.notify_all()
+        # The winner returns; the loser either waits again (a third wait) or runs on and returns too.
+        wait_until(lambda: sum(r.finished for r in readers) == 2 or
+                    (counted.waits >= 3 and any(r.finished for r in readers)), READER_TIMEOUT - 0.5)
+        finished = [r for r in readers if r.finished]
+        in_time = time.monotonic() - started < READER_TIMEOUT - 0.5  # else a None may be an honest timeout
+    if len(finished) < 2:  # the loser went back to sleep: give it a message of its own
+        call_within(box.put, "the second", seconds=2)
+    for r in readers:
+        r.thread.join(timeout=READER_TIMEOUT + 1)
+    if len(finished) < 2:
+        return None
+    loser = next((r for r in finished if r.error or r.value != "only one"), None)
+    if loser is None or (loser.error is None and not in_time):
+        return None
+    what = (_("raised {error}").format(error=loser.describe_error()) if loser.error
+            else _("returned {value!r} at once").format(value=loser.value))
+    return verdict(False, "", _("two readers were asleep in get({timeout:g}); one message came and both were woken "
+                                "(as notify_all() does). The reader that found the mailbox empty again {what}, "
+                                "instead of waiting on. Re-check the state after every wake-up: wait in a `while` "
+                                "loop, or with wait_for, not once under an `if`.")
+                   .format(timeout=READER_TIMEOUT, what=what))
 
 
 def _read_until_stop(box: Any) -> list[Any]:
@@ -204,12 +267,67 @@ def _read_until_stop(box: Any) -> list[Any]:
     return got
 
 
+def _semaphores_alive(ignore: Any) -> list[threading.Semaphore]:
+    """Every ``threading.Semaphore`` (or ``BoundedSemaphore``) alive now, except those in ``ignore``.
+
+    A thread pool keeps a semaphore of its own (its idle-thread count), so those
+    are left out too. Used once, after a check has found too many downloads at
+    once, to tell "no semaphore at all" from "a new one in each call".
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    objects = gc.get_objects()
+    pools = {id(getattr(o, "_idle_semaphore", None)) for o in objects if isinstance(o, ThreadPoolExecutor)}
+    return [o for o in objects if isinstance(o, threading.Semaphore) and o not in ignore and id(o) not in pools]
+
+
+def _semaphores_named_by(fn: Any) -> list[threading.Semaphore]:
+    """Semaphores that ``fn`` (or a function nested in it) names as a global or holds in its closure.
+
+    A semaphore made before the check ran (a global of the notebook) is not
+    "new", but it is the learner's all the same.
+    """
+    names: set[str] = set()
+    codes = [getattr(fn, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is not None:
+            names.update(code.co_names)
+            codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    namespace = getattr(fn, "__globals__", {})
+    values = [namespace[n] for n in names if n in namespace]
+    for cell in getattr(fn, "__closure__", None) or ():
+        with contextlib.suppress(ValueError):  # a cell not filled yet
+            values.append(cell.cell_contents)
+    return [v for v in values if isinstance(v, threading.Semaphore)]
+
+
+def _too_many_at_once(peak: int, limit: int, semaphores: list[threading.Semaphore] | None) -> Verdict:
+    """The hint for ``peak > limit``, naming what the census of semaphores found while downloads ran."""
+    if not semaphores:
+        return verdict(False, "", _("{peak} downloads ran at once; the limit is {limit}. Nothing limited them: no "
+                                    "semaphore was in use while they ran. Make one BoundedSemaphore({limit}) "
+                                    "before starting the pool, and have every download acquire it (with a "
+                                    "timeout) and release it.").format(peak=peak, limit=limit))
+    if len(semaphores) > 1:
+        return verdict(False, "", _("{peak} downloads ran at once; the limit is {limit}. {count} semaphores were "
+                                    "alive at that moment: one made inside each call limits nothing. Share ONE "
+                                    "semaphore of {limit}, made before the pool starts, between all the downloads.")
+                       .format(peak=peak, limit=limit, count=len(semaphores)))
+    return verdict(False, "", _("{peak} downloads ran at once; the limit is {limit}, and your one semaphore let them "
+                                "through. Does each download wait for its permit? acquire(timeout=...) returns False "
+                                "when the time runs out, and then the download must not go ahead. And was the "
+                                "semaphore made with {limit} permits?").format(peak=peak, limit=limit))
+
+
 @never_raises
 def check_limited(fn: Any, limit: int = 2, deadline: float = 10.0) -> Verdict:
     """Exercise 04.2: ``fn(download, urls, limit)`` never runs more than ``limit`` downloads at once."""
     if not callable(fn):
         return verdict(False, "", _("define fetch_all(download, urls, limit) and pass the function itself."))
     running, peak, calls, lock, threads = [0], [0], [0], threading.Lock(), set()
+    census: list[list[threading.Semaphore]] = []  # taken once, when more than `limit` first run at once
+    before = weakref.WeakSet(_semaphores_alive(()))
 
     def download(url: str) -> str:
         with lock:
@@ -217,6 +335,12 @@ def check_limited(fn: Any, limit: int = 2, deadline: float = 10.0) -> Verdict:
             calls[0] += 1
             running[0] += 1
             peak[0] = max(peak[0], running[0])
+            count_now = running[0] > limit and not census
+            if count_now:
+                census.append([])
+        if count_now:
+            alive = _semaphores_alive(before)
+            census[0] = alive + [v for v in _semaphores_named_by(fn) if v not in alive]
         time.sleep(0.05)
         with lock:
             running[0] -= 1
@@ -239,12 +363,20 @@ def check_limited(fn: Any, limit: int = 2, deadline: float = 10.0) -> Verdict:
         return verdict(False, "", _("download was called {calls} times for {urls} urls: call it once per url.")
                        .format(calls=calls[0], urls=len(urls)))
     if peak[0] > limit:
-        return verdict(False, "", _("{peak} downloads ran at once; the limit is {limit}. Share ONE semaphore of "
-                                    "{limit} between all the downloads: one made inside each call limits nothing.")
-                       .format(peak=peak[0], limit=limit))
+        return _too_many_at_once(peak[0], limit, census[0] if census else None)
     if len(threads) < len(urls):
         return verdict(False, "", _("{threads} threads did the {urls} downloads: use one thread per url, so that "
                                     "the semaphore, not the number of threads, does the limiting.")
                        .format(threads=len(threads), urls=len(urls)))
-    return verdict(True, _("{urls} downloads on {urls} threads, never more than {limit} at once.")
-                   .format(urls=len(urls), limit=limit), "")
+    empty = call_within(fn, download, [], limit, seconds=deadline, name="fetch-all")
+    nothing = empty.value
+    with contextlib.suppress(TypeError):
+        nothing = list(nothing)
+    if not empty.finished or empty.error or nothing != []:
+        found = (empty.describe_error() if empty.error else _("no answer") if not empty.finished else repr(nothing))
+        return verdict(False, "", _("with an empty list of urls, fetch_all should return [], but got {got}. "
+                                    "(ThreadPoolExecutor(max_workers=0) raises ValueError: ask for at least one "
+                                    "thread, or return [] at once when there is nothing to fetch.)")
+                       .format(got=found))
+    return verdict(True, _("{urls} downloads on {urls} threads, never more than {limit} at once; no urls, no "
+                           "downloads.").format(urls=len(urls), limit=limit), "")
