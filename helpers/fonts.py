@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from helpers.i18n import CHINESE, _, language
+from helpers.i18n import CHINESE, _, language, tidy
 
 # Preferred first: fonts made for Simplified Chinese, then the usual system fonts
 # of each platform (Linux, Windows, macOS), then wide-coverage fallbacks.
@@ -206,7 +206,7 @@ def install_instructions(system: str | None = None) -> str:
     else:
         steps = _("Debian/Ubuntu: `sudo apt-get install fonts-noto-cjk`; Fedora: "
                   "`sudo dnf install google-noto-sans-cjk-fonts`; Arch: `sudo pacman -S noto-fonts-cjk`.")
-    return steps + " " + _("Then restart the kernel (or run the check again).")
+    return tidy(steps + " " + _("Then restart the kernel (or run the check again)."))
 
 
 def check_cjk_font(lang: str | None = None, system: str | None = None) -> FontCheck:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -119,6 +120,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 tr = _
+
+_SPACE_AFTER_CJK_PUNCTUATION = re.compile(r"(?<=[。！？；：，、）」』”])[ ]+")
+
+
+def tidy(text: str) -> str:
+    """Sentences joined with a space read well in English; in Chinese, no space follows 。！？ and the like.
+
+    Messages are translated one sentence at a time and joined with " " by the code; this
+    removes the space after Chinese punctuation, and leaves English untouched.
+    """
+    return _SPACE_AFTER_CJK_PUNCTUATION.sub("", text) if _language == CHINESE else text
 
 
 def _follow_fonts() -> None:

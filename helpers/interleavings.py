@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from helpers.i18n import N_, _
+from helpers.i18n import N_, _, tidy
 
 THREADS = ("A", "B")
 STEPS = ("read", "add", "write")
@@ -286,7 +286,7 @@ class InterleavingExplorer:
         else:
             line += " " + _("Impossible with {interpreter}: a thread would be paused where it cannot be.").format(
                 interpreter=_(self.interpreter.name))
-        return line
+        return tidy(line)
 
     def html(self) -> str:
         return f"<p>{html.escape(self.describe())}</p>" + schedule_table(self.schedule, self.shown, self.interpreter)

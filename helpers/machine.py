@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.executors import cpu_count
-from helpers.i18n import _
+from helpers.i18n import _, tidy
 
 PROC_STAT = Path("/proc/stat")
 BUSY_THRESHOLD = 0.5  # cores' worth of other work before a measurement is worth a warning
@@ -88,8 +88,8 @@ def busy_warning(load: Load | None = None, *, timings: bool = False) -> str:
                 else _("Heads-up: this machine's load average over the last minute is {busy:.1f} on {cores} cores "
                        "(it counts this notebook's own recent work too), so the speed-ups below may be lower than "
                        "on an idle machine."))
-    return text.format(busy=load.busy_cores, cores=load.cores) + " " + _(
-        "Close other programs and run the cell again if the numbers contradict the text.")
+    return tidy(text.format(busy=load.busy_cores, cores=load.cores) + " " + _(
+        "Close other programs and run the cell again if the numbers contradict the text."))
 
 
 def load_report(load: Load | None = None) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from helpers.i18n import _
+from helpers.i18n import _, tidy
 
 # CPython's words (Python/import.c, 3.13-3.15) when an import turns the GIL back on.
 GIL_WARNING = re.compile(r"GIL\) has been enabled to load module '([^']+)'")
@@ -165,4 +165,4 @@ def describe() -> str:
     else:
         lines.append(_("InterpreterPoolExecutor arrives in Python 3.14: a pool of sub-interpreters, each with its "
                        "own GIL, in one process; parallel pure-Python work without starting processes."))
-    return " ".join(lines)
+    return tidy(" ".join(lines))

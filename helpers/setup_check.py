@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import platform
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -62,8 +63,8 @@ def check_gil(state: GilState | None = None, culprits: list[str] | tuple[str, ..
     without free-threading support turns the GIL back on for the whole process.
     """
     state = gil_state() if state is None else state
-    on_or_off = _("on") if state.enabled else _("off")
-    return Check(_("GIL"), True, f"{on_or_off}: {state.explain(culprits)}")
+    text = _("on: {why}") if state.enabled else _("off: {why}")
+    return Check(_("GIL"), True, text.format(why=state.explain(culprits)))
 
 
 def cgroup_cpu_quota(root: Path = CGROUP) -> float | None:
@@ -160,26 +161,52 @@ def check_images(folder: Path = IMAGES) -> Check:
     return Check(name, True, _("{count} in {folder}").format(count=count, folder=folder))
 
 
+def check_language() -> Check:
+    """Which edition this process speaks, and why: a Chinese lesson started elsewhere would speak English."""
+    from helpers.i18n import describe
+
+    return Check(_("language"), True, describe())
+
+
+def check_font() -> Check:
+    """A CJK font for plots: needed, and so a failure without one, only in the Chinese edition."""
+    from helpers.fonts import check_cjk_font
+
+    found = check_cjk_font()
+    return Check(_("Chinese font"), found.ok, found.detail, found.fix)
+
+
 def run_checks(extra: list[Callable[[], Check]] | None = None) -> list[Check]:
     culprits: list[str] = []
     packages = [check_package(module, culprits) for module in PACKAGES]
     checks = [check_python(), check_gil(culprits=culprits), check_cpus(), *packages,
-              check_images(), check_worker_import()]
+              check_images(), check_language(), check_font(), check_worker_import()]
     return checks + [make() for make in extra or []]
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a notebook: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` display columns, so columns line up in Chinese too."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def report(checks: list[Check]) -> str:
     """A readable report ending in one clear line: ready, or what to fix."""
     lines = [_("{system} {machine}, default start method: {method}").format(
         system=platform.system(), machine=platform.machine(), method=multiprocessing.get_start_method())]
-    width = max((len(c.name) for c in checks), default=0)
+    marks = {True: _("ok"), False: _("NO")}
+    mark_width = max(display_width(m) for m in marks.values())
+    width = max((display_width(c.name) for c in checks), default=0)
     for c in checks:
-        mark = _("ok") if c.ok else _("NO")
-        lines.append(f"  {mark:<3} {c.name:<{width}}  {c.detail}")
+        lines.append(f"  {pad(marks[c.ok], mark_width)} {pad(c.name, width)}  {c.detail}")
     problems = [c for c in checks if not c.ok]
     if problems:
         lines.append(_("NOT READY - fix these, then run the check again:"))
-        lines.extend(f"  - {c.name}: {c.fix}" for c in problems)
+        lines.extend("  - " + _("{name}: {fix}").format(name=c.name, fix=c.fix) for c in problems)
     else:
         lines.append(_("READY: everything the course needs is here."))
     return "\n".join(lines)

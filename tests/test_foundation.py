@@ -99,3 +99,11 @@ def test_show_source_highlights_a_module_function():
     code = show_source(paths.find_root)
     assert "def find_root" in code.data
     assert "python" in code._repr_html_() or code.language == "python"
+
+
+def test_tidy_drops_the_space_after_chinese_punctuation_only_in_chinese(monkeypatch):
+    monkeypatch.setattr(i18n, "_language", i18n.CHINESE)
+    assert i18n.tidy("第一句。 第二句！ 第三句") == "第一句。第二句！第三句"
+    assert i18n.tidy("x = 1。 y") == "x = 1。y"
+    monkeypatch.setattr(i18n, "_language", i18n.ENGLISH)
+    assert i18n.tidy("One. Two.") == "One. Two."

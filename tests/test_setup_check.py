@@ -112,3 +112,32 @@ def test_report_ends_with_a_clear_verdict():
     text = report([Check("a", True, "fine"), Check("b", False, "broken", "do this")])
     assert "NOT READY" in text and "b: do this" in text
     assert "default start method" in text.splitlines()[0]
+
+
+def test_columns_line_up_when_names_are_chinese():
+    from helpers.setup_check import Check, display_width, pad, report
+
+    assert display_width("示例照片") == 8
+    assert display_width("PIL") == 3
+    assert display_width(pad("语言", 6)) == 6
+    lines = report([Check("语言", True, "a"), Check("PIL", True, "b")]).splitlines()[1:3]
+    # the details start in the same display column on both rows
+    starts = [display_width(line[: line.rindex(" ") + 1]) for line in lines]
+    assert starts[0] == starts[1]
+
+
+def test_the_chinese_edition_without_a_chinese_font_is_not_ready(monkeypatch):
+    from helpers import fonts, setup_check
+
+    monkeypatch.setattr(fonts, "installed_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "language", lambda: "zh_CN")
+    check = setup_check.check_font()
+    assert not check.ok and "apt-get install fonts-noto-cjk" in check.fix
+    monkeypatch.setattr(fonts, "language", lambda: "en")
+    assert setup_check.check_font().ok
+
+
+def test_the_report_names_the_course_language():
+    from helpers.setup_check import check_language
+
+    assert "English" in check_language().detail or "英" in check_language().detail

@@ -19,7 +19,9 @@ class Verdict:
         return self.ok
 
     def __repr__(self) -> str:
-        return self.message
+        from helpers.i18n import tidy
+
+        return tidy(self.message)
 
 
 def verdict(ok: bool, praise: str, hint: str) -> Verdict:
