@@ -31,7 +31,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	touch $@
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_why_concurrency.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) notebooks/00_why_concurrency.ipynb
 
 test: lint unit notebooks
 
@@ -96,7 +96,7 @@ unit notebooks test-ui: fonts
 ZH_START := $(firstword $(wildcard notebooks/zh-CN/00_*.ipynb) $(wildcard notebooks/zh-CN) notebooks)
 lab-zh: $(STAMP)
 	-@$(BIN)/python -m helpers.fonts
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) \
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) \
 		--LabApp.app_settings_dir=$(CURDIR)/tools/jupyterlab-zh-CN $(ZH_START)
 
 # After changing any message in helpers/ or a tr() in a notebook: extract, update the
