@@ -44,3 +44,13 @@ def test_every_image_is_credited_and_the_set_is_small_enough():
     assert {p.relative_to(ROOT / "images").as_posix() for p in images} == credited
     assert 12 <= len(images) <= 24
     assert sum(p.stat().st_size for p in images) < 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize("target", ["lab", "lab-zh"])
+def test_make_lab_serves_the_whole_course_folder(target):
+    """Given only a notebook, JupyterLab serves its folder, and lesson 00's diagrams in docs/ 404."""
+    import subprocess
+
+    command = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in command.splitlines() if "jupyter lab" in line)
+    assert f"--ServerApp.root_dir={ROOT}" in line
