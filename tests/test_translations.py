@@ -167,3 +167,24 @@ def test_a_computed_message_is_reported(tmp_path, call):
 def test_constants_and_marked_names_are_fine(tmp_path):
     make_course(tmp_path, 'LABEL = N_("serial")\nprint(_(LABEL), _("{n} photos").format(n=1))\n')
     assert catalogue.misused_calls(tmp_path) == []
+
+
+def test_reading_and_writing_the_po_is_a_round_trip_with_a_previous_msgid(tmp_path):
+    """Babel reads ``#| msgid`` back as a comment; left alone it would become ``# | msgid`` and pile up."""
+    po = tmp_path / "course.po"
+    po.write_text(textwrap.dedent('''\
+        msgid ""
+        msgstr ""
+        "Content-Type: text/plain; charset=UTF-8\\n"
+        "Language: zh_CN\\n"
+
+        #: helpers/a.py
+        #, fuzzy
+        #| msgid "Run"
+        msgid "running"
+        msgstr "运行"
+        '''), encoding="utf-8")
+    first = catalogue.po_text(catalogue.load(po, "zh_CN"))
+    assert '#| msgid "Run"' in first and "# |" not in first
+    po.write_text(first, encoding="utf-8")
+    assert catalogue.po_text(catalogue.load(po, "zh_CN")) == first

@@ -24,7 +24,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "course"
@@ -93,7 +93,32 @@ def extract_messages(root: Path = ROOT) -> Catalog:
 
 def load(path: Path, locale: str | None = None) -> Catalog:
     with path.open("rb") as f:
-        return read_po(f, locale=locale)
+        catalog = read_po(f, locale=locale)
+    for message in catalog:
+        _restore_previous_id(message)
+    return catalog
+
+
+def _restore_previous_id(message: Message) -> None:
+    """Babel reads a ``#| msgid "old"`` line back as a user comment ``| msgid "old"``.
+
+    Written out again, that comment becomes ``# | msgid`` and piles up, so a read and a
+    write are not a round trip. Turn such comments back into the message's previous id.
+    """
+    lines = [c[2:] for c in message.user_comments if c.startswith("| ")]
+    if not lines:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
+    parts: dict[str, list[str]] = {}
+    key = ""
+    for line in lines:
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgid", "msgid_plural"):
+            key, line = keyword, rest
+        if key:
+            parts.setdefault(key, []).append(unescape(line.strip()))
+    previous = ["".join(parts[k]) for k in ("msgid", "msgid_plural") if k in parts]
+    message.previous_id = previous
 
 
 def po_text(catalog: Catalog) -> str:
