@@ -31,6 +31,7 @@ from typing import Any
 from helpers.i18n import _
 
 T0 = time.perf_counter()  # each process, on import: spawned children restart the clock
+NUMBER = re.compile(r"\d+")
 LINE = re.compile(r"^\s*(?P<t>\d+\.\d+)\s+(?P<actor>\S+)\s+(?P<message>.*)$")
 
 
@@ -216,6 +217,18 @@ class Finished:
     def events(self) -> list[Event]:
         found = (LINE.match(line) for line in self.stdout.splitlines())
         return [Event(float(m["t"]), m["actor"], m["message"]) for m in found if m]
+
+    def child_pid(self) -> int | None:
+        """The pid the main thread reported for its child ("started daemon child pid N"), or None.
+
+        Found by its shape (the main thread's first message with a number in it: the last
+        number), not by its words, which are in the learner's language.
+        """
+        for event in self.events:
+            numbers = NUMBER.findall(event.message)
+            if event.actor == "main" and numbers:
+                return int(numbers[-1])
+        return None
 
     def transcript(self) -> str:
         lines = [self.stdout.rstrip()]

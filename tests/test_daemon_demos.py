@@ -132,3 +132,14 @@ def test_source_shows_the_scenario_and_every_function_it_runs():
 def test_the_transcript_ends_with_the_exit_code_only():
     finished = daemon_demos.Finished("x", " 0.100 main       hello\n", "", 0, 1.234)
     assert finished.transcript() == " 0.100 main       hello\n[exit code 0]"
+
+
+@pytest.mark.parametrize("line", ["started daemon child pid 4242", "已启动守护子进程，pid 4242", "pid 4242 子进程已启动"])
+def test_the_child_pid_is_read_from_the_number_whatever_the_language(line):
+    finished = daemon_demos.Finished("daemon-process", f" 0.010 main       {line}\n 0.020 child      tick 1\n", "", 0, 0.5)
+    assert finished.child_pid() == 4242
+
+
+def test_no_child_pid_when_the_main_thread_reported_none():
+    finished = daemon_demos.Finished("x", " 0.010 child      tick 1\n", "", 0, 0.5)
+    assert finished.child_pid() is None
