@@ -134,9 +134,11 @@ def test_the_transcript_ends_with_the_exit_code_only():
     assert finished.transcript() == " 0.100 main       hello\n[exit code 0]"
 
 
-@pytest.mark.parametrize("line", ["started daemon child pid 4242", "已启动守护子进程，pid 4242", "pid 4242 子进程已启动"])
+@pytest.mark.parametrize("line", ["started daemon child pid 4242", "已启动守护子进程，pid 4242",
+                                  "pid 4242 子进程已启动"])
 def test_the_child_pid_is_read_from_the_number_whatever_the_language(line):
-    finished = daemon_demos.Finished("daemon-process", f" 0.010 main       {line}\n 0.020 child      tick 1\n", "", 0, 0.5)
+    stdout = f" 0.010 main       {line}\n 0.020 child      tick 1\n"
+    finished = daemon_demos.Finished("daemon-process", stdout, "", 0, 0.5)
     assert finished.child_pid() == 4242
 
 
