@@ -188,3 +188,10 @@ def test_reading_and_writing_the_po_is_a_round_trip_with_a_previous_msgid(tmp_pa
     assert '#| msgid "Run"' in first and "# |" not in first
     po.write_text(first, encoding="utf-8")
     assert catalogue.po_text(catalogue.load(po, "zh_CN")) == first
+
+
+def test_messages_inside_fstrings_are_found_once():
+    code = 'who = "me"\nprint(f"{tr(\'this notebook:\')} {who}")\nprint(f"{ngettext(\'one\', \'{n} many\', 2)}")\n'
+    found = [message for _line, message, _comments, _context in catalogue._messages(code)]
+    assert found.count("this notebook:") == 1
+    assert found.count(("one", "{n} many")) == 1

@@ -71,8 +71,32 @@ def code_cells(path: Path) -> Iterator[tuple[int, str, str]]:
 
 
 def _messages(code: str) -> Iterator[tuple[int, str | tuple[str, ...], list[str], str | None]]:
-    yield from extract("python", io.BytesIO(code.encode("utf-8")), keywords=KEYWORDS,
-                       comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+    seen = set()
+    for found in extract("python", io.BytesIO(code.encode("utf-8")), keywords=KEYWORDS,
+                         comment_tags=COMMENT_TAGS, strip_comment_tags=True):
+        seen.add((found[0], found[1]))
+        yield found
+    # From Python 3.12 Babel sees into f-strings itself: report each call once.
+    yield from (found for found in _messages_in_fstrings(code) if (found[0], found[1]) not in seen)
+
+
+def _messages_in_fstrings(code: str) -> Iterator[tuple[int, str | tuple[str, ...], list[str], str | None]]:
+    """Calls such as ``f"{tr('this notebook:')} {who}"``, which Babel's tokenizer cannot see into
+    before Python 3.12 (an f-string is one token there); the syntax tree sees them on every version."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return
+    for fstring in (node for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)):
+        for call in (node for node in ast.walk(fstring) if isinstance(node, ast.Call)):
+            name = call.func.id if isinstance(call.func, ast.Name) else None
+            if name not in KEYWORDS:
+                continue
+            strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if name == "ngettext" and len(strings) >= 2:
+                yield call.lineno, (strings[0], strings[1]), [], None
+            elif name != "ngettext" and strings:
+                yield call.lineno, strings[0], [], None
 
 
 def extract_messages(root: Path = ROOT) -> Catalog:
