@@ -130,8 +130,10 @@ _defaults: dict[str, object] = {}
 def configure_matplotlib(lang: str | None = None) -> str | None:
     """Make matplotlib draw text in ``lang`` (default: the course's language); return the CJK font used.
 
-    Chinese: the CJK font goes first in ``font.sans-serif``, and ``axes.unicode_minus``
-    is turned off if that font has no U+2212. English: what was changed is put back.
+    Chinese: the CJK font goes first in ``font.sans-serif`` and in ``font.family`` (without
+    the latter, a request matplotlib cannot match in the CJK font, such as italics, picks
+    DejaVu Sans Oblique alone and draws boxes), and ``axes.unicode_minus`` is turned off if
+    that font has no U+2212. English: what was changed is put back.
     """
     import matplotlib
 
@@ -145,9 +147,10 @@ def configure_matplotlib(lang: str | None = None) -> str | None:
     font = installed_cjk_font()
     if font is None:
         return None  # the set-up check says how to install one
-    for key in ("font.sans-serif", "axes.unicode_minus"):
+    for key in ("font.family", "font.sans-serif", "axes.unicode_minus"):
         _defaults.setdefault(key, rc[key])
     rc["font.sans-serif"] = [font, *(f for f in _defaults["font.sans-serif"] if f != font)]
+    rc["font.family"] = [font, *(f for f in _defaults["font.family"] if f != font)]
     rc["axes.unicode_minus"] = bool(_defaults["axes.unicode_minus"]) and has_minus_sign(font)
     return font
 

@@ -24,6 +24,8 @@ from helpers.measure import measure, summarize
 WAITING = N_("waiting (I/O)")
 PURE_PYTHON = N_("pure-Python computing")
 PILLOW = N_("Pillow (C code, releases the GIL)")
+# The executors by name, marked for translation where they are shown ("{executor} pool").
+EXECUTOR_NAMES = (N_("serial"), N_("thread"), N_("process"))
 
 FASTER = 1.2  # below this, "speeds up" is not what the run showed
 ABOUT_ONE = 1.3  # above this, "about 1x" is not what the run showed

@@ -26,9 +26,8 @@ def test_each_chinese_notebook_is_an_up_to_date_twin_of_its_english_one(chinese)
 
 def test_every_lesson_has_a_chinese_twin():
     missing = translations.untwinned()
-    if missing:
-        pytest.skip(f"not translated yet: {', '.join(p.stem[:2] for p in missing)} "
-                    "(python -m tools.translations new LESSON)")
+    assert not missing, (f"no Chinese twin: {', '.join(p.stem[:2] for p in missing)} "
+                         "(python -m tools.translations new LESSON)")
 
 
 # Breaking the fixture twins on purpose: each kind of drift is caught and named.

@@ -25,4 +25,8 @@ class Verdict:
 
 
 def verdict(ok: bool, praise: str, hint: str) -> Verdict:
-    return Verdict(ok, f"✅ {praise}" if ok else f"❌ Not yet. Hint: {hint}")
+    from helpers.i18n import _
+
+    if ok:
+        return Verdict(ok, _("✅ {praise}").format(praise=praise))
+    return Verdict(ok, _("❌ Not yet. Hint: {hint}").format(hint=hint))
