@@ -35,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIRECTORY = Path(os.environ.get("COURSE_CHROOT", ROOT / ".cache" / "python-chroot"))
 SUITE = "sid"
-PACKAGES = ("python3.14", "python3.14-venv", "python3.15", "python3.15-venv", "make", "git", "ca-certificates")
+# fonts-noto-cjk: the Chinese edition's plots, which the tests draw, need a CJK font there too.
+PACKAGES = ("python3.14", "python3.14-venv", "python3.15", "python3.15-venv", "make", "git", "ca-certificates",
+            "fonts-noto-cjk")
 # sid's Release file is sometimes past its Valid-Until date; the packages are still signed.
 APT_OPTION = 'Acquire::Check-Valid-Until "false"'
 READY = ".course-chroot-ready"  # written last, so a half-built tree is never used
@@ -85,7 +87,9 @@ def unavailable_reason() -> str | None:
 
 
 def is_built(directory: Path = DIRECTORY) -> bool:
-    return (directory / READY).exists()
+    """A complete chroot with the packages asked for now (a changed list builds it again)."""
+    ready = directory / READY
+    return ready.exists() and ready.read_text().split() == list(PACKAGES)
 
 
 def mounts_under(directory: Path) -> list[str]:

@@ -108,3 +108,11 @@ def test_the_chroot_is_built_once_as_a_timed_stage_and_a_failure_is_reported(mon
     monkeypatch.setattr(python_chroot, "python_in_chroot", lambda version: broken_build())
     interpreter, reason = run_matrix.find("3.15")
     assert interpreter is None and "could not be built" in reason
+
+
+def test_a_chroot_built_with_other_packages_is_built_again(tmp_path):
+    (tmp_path / python_chroot.READY).write_text(" ".join(python_chroot.PACKAGES) + "\n")
+    assert python_chroot.is_built(tmp_path)
+    (tmp_path / python_chroot.READY).write_text("python3.14 python3.15\n")
+    assert not python_chroot.is_built(tmp_path)
+    assert "fonts-noto-cjk" in python_chroot.PACKAGES
