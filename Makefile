@@ -68,7 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_course.py
 
 strip: $(STAMP)
-	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb tests/notebooks/*.ipynb
 
 # The chroot first, by its script: it refuses to delete through a mount point.
 clean:

@@ -54,3 +54,13 @@ def test_make_lab_serves_the_whole_course_folder(target):
     command = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     line = next(line for line in command.splitlines() if "jupyter lab" in line)
     assert f"--ServerApp.root_dir={ROOT}" in line
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted((ROOT / "notebooks" / "zh-CN").glob("*.ipynb")),
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notebooks_are_in_nbformats_own_layout_so_stripping_changes_nothing(path):
+    import nbformat
+
+    text = path.read_text(encoding="utf-8")
+    assert nbformat.writes(nbformat.reads(text, as_version=4)) + "\n" == text, \
+        "not in nbformat's layout: run `make strip`"
