@@ -25,6 +25,8 @@ Needs Linux, root (``mmdebstrap`` and ``mount``), ``unshare`` (util-linux) and
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -136,15 +138,16 @@ def build(directory: Path = DIRECTORY) -> None:
         raise RuntimeError(reason)
     mmdebstrap = ensure_mmdebstrap()
     partial = directory.with_name(directory.name + ".partial")
-    remove_tree(partial)
-    remove_tree(directory)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    print(f"--- building a Debian {SUITE} chroot with {', '.join(PACKAGES)} in {directory}", flush=True)
-    subprocess.run([mmdebstrap, "--variant=apt", f"--aptopt={APT_OPTION}", "--quiet",
-                    f"--include={','.join(PACKAGES)}", SUITE, str(partial)], check=True)
-    (partial / "course").mkdir(exist_ok=True)
-    (partial / READY).write_text(" ".join(PACKAGES) + "\n")
-    partial.rename(directory)
+    with exclusive(directory):
+        remove_tree(partial)
+        remove_tree(directory)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        print(f"--- building a Debian {SUITE} chroot with {', '.join(PACKAGES)} in {directory}", flush=True)
+        subprocess.run([mmdebstrap, "--variant=apt", f"--aptopt={APT_OPTION}", "--quiet",
+                        f"--include={','.join(PACKAGES)}", SUITE, str(partial)], check=True)
+        (partial / "course").mkdir(exist_ok=True)
+        (partial / READY).write_text(" ".join(PACKAGES) + "\n")
+        partial.rename(directory)
 
 
 def inner_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -161,12 +164,36 @@ def inner_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]
     return env
 
 
+def lock_path(directory: Path = DIRECTORY) -> Path:
+    """A file every run holds a shared lock on, and a rebuild or a clean an exclusive one."""
+    return directory.with_name(directory.name + ".lock")
+
+
+@contextlib.contextmanager
+def exclusive(directory: Path = DIRECTORY):
+    """Hold the chroot for a rebuild or a removal, or refuse at once if a run is using it.
+
+    A run's mounts live in its own namespace, invisible here, so without this lock a
+    rebuild would delete the tree under a running test.
+    """
+    path = lock_path(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"{directory} is in use by a test run: wait for it to end") from None
+        yield
+
+
 def command(argv: Sequence[str], directory: Path = DIRECTORY, repo: Path = ROOT, cwd: str = MOUNT_POINT,
             environ: Mapping[str, str] = os.environ) -> list[str]:
-    """The host command that runs ``argv`` inside the chroot, in ``cwd``."""
+    """The host command that runs ``argv`` inside the chroot, in ``cwd``, holding a shared lock on it."""
     env = [f"{name}={value}" for name, value in inner_environment(environ).items()]
     inner = ["/usr/bin/env", "-i", *env, "/bin/sh", "-c", 'cd "$0" && exec "$@"', cwd, *argv]
-    return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "mount-and-run",
+    lock_path(directory).parent.mkdir(parents=True, exist_ok=True)
+    return ["flock", "--shared", str(lock_path(directory)),
+            "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "mount-and-run",
             str(directory.resolve()), str(repo.resolve()), str(HOST_CA), str(PIP_CACHE), *inner]
 
 
@@ -202,8 +229,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "clean":
-        remove_tree(DIRECTORY.with_name(DIRECTORY.name + ".partial"))
-        remove_tree(DIRECTORY)
+        with exclusive():
+            remove_tree(DIRECTORY.with_name(DIRECTORY.name + ".partial"))
+            remove_tree(DIRECTORY)
+        lock_path().unlink(missing_ok=True)
         return 0
     reason = unavailable_reason()
     if reason:

@@ -116,3 +116,18 @@ def test_a_chroot_built_with_other_packages_is_built_again(tmp_path):
     (tmp_path / python_chroot.READY).write_text("python3.14 python3.15\n")
     assert not python_chroot.is_built(tmp_path)
     assert "fonts-noto-cjk" in python_chroot.PACKAGES
+
+
+def test_a_rebuild_is_refused_while_a_run_holds_the_chroot(tmp_path):
+    """A run's mounts are invisible outside its namespace: the lock is what protects its tree."""
+    import fcntl
+
+    directory = tmp_path / "python-chroot"
+    assert python_chroot.command(["true"], directory=directory)[:3] == ["flock", "--shared",
+                                                                        str(python_chroot.lock_path(directory))]
+    with python_chroot.lock_path(directory).open("a") as run:
+        fcntl.flock(run, fcntl.LOCK_SH)
+        with pytest.raises(RuntimeError, match="in use"), python_chroot.exclusive(directory):
+            pass
+    with python_chroot.exclusive(directory):  # free again once the run ends
+        pass
