@@ -34,7 +34,8 @@ def test_a_chroot_interpreter_runs_through_the_chroot():
     inside = Interpreter("3.15", "/usr/bin/python3.15", in_chroot=True)
     assert inside.venv() == "/course/.venv-3.15"
     command = inside.wrap(["python", "-V"])
-    assert command[:4] == ["unshare", "--mount", "--propagation", "private"]
+    assert command[:2] == ["flock", "--shared"]
+    assert command[3:7] == ["unshare", "--mount", "--propagation", "private"]
     assert command[-2:] == ["python", "-V"]
     here = Interpreter("3.12", "/usr/bin/python3.12")
     assert here.wrap(["python", "-V"]) == ["python", "-V"]
