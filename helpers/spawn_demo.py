@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers.i18n import _
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # colour codes, in case a traceback has them anyway
 
 
 def try_in_pool(
@@ -119,13 +122,17 @@ def run_spawn_script(guarded: bool, timeout: float = 60) -> str:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "make_thumbnails.py"
         script.write_text(spawn_script_source(guarded), encoding="utf-8")
+        # No colours: from 3.13 a traceback is coloured when FORCE_COLOR is set, as it can be in a kernel.
+        plain = {**os.environ, "PYTHON_COLORS": "0", "NO_COLOR": "1"}
+        plain.pop("FORCE_COLOR", None)
         try:
             done = subprocess.run([sys.executable, script.name], cwd=folder, capture_output=True, text=True,
-                                  timeout=timeout, check=False)
+                                  timeout=timeout, check=False, env=plain)
         except subprocess.TimeoutExpired:
             return _("no answer within {seconds:.0f} s").format(seconds=timeout)
-    if "RuntimeError" not in done.stderr:
+    stderr = ANSI_ESCAPE.sub("", done.stderr)
+    if "RuntimeError:" not in stderr:
         return _("the child said: {said}").format(said=done.stdout.strip() or _("nothing"))
-    message = " ".join(done.stderr.split("RuntimeError:", 1)[1].split())
+    message = " ".join(stderr.split("RuntimeError:", 1)[1].split())
     first_sentence = message.split(". ", 1)[0].rstrip(".") + "."
     return _("the child failed: {error}").format(error=f"RuntimeError: {first_sentence}")

@@ -48,3 +48,11 @@ def test_the_main_guard_is_what_lets_a_spawned_child_import_the_script():
     assert run_spawn_script(True) == "the child said: the child ran work()"
     unguarded = run_spawn_script(False)
     assert unguarded.startswith("the child failed: RuntimeError:") and "bootstrapping phase" in unguarded
+
+
+def test_the_unguarded_script_is_reported_even_when_colours_are_forced(monkeypatch):
+    """From 3.13 a traceback is coloured when FORCE_COLOR is set, as it may be in a kernel or CI."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    from helpers.spawn_demo import run_spawn_script
+
+    assert "bootstrapping phase" in run_spawn_script(guarded=False)
