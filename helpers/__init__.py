@@ -16,7 +16,7 @@ Which module serves which lesson:
 ======================  ====================================================================
 lesson                  modules
 ======================  ====================================================================
-every lesson            ``cleanup`` (nothing left running), ``timeline`` (spans, Recorder,
+every lesson            ``cleanup`` (nothing left running), ``subprocesses`` (programs run without colour), ``timeline`` (spans, Recorder,
                         Gantt charts), ``checks`` (self-checks, one module per lesson),
                         ``i18n`` and ``fonts`` (English or Chinese), ``paths`` (folders),
                         ``source`` (show module code highlighted), ``python_build`` (which

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.i18n import _
+from helpers.subprocesses import plain_environment
 
 T0 = time.perf_counter()  # each process, on import: spawned children restart the clock
 NUMBER = re.compile(r"\d+")
@@ -247,7 +248,8 @@ def command(name: str, *args: str) -> list[str]:
 def run(name: str, *args: str, timeout: float = 30) -> Finished:
     """Run a scenario as a real program and wait for it (at most ``timeout`` s)."""
     started = time.perf_counter()
-    done = subprocess.run(command(name, *args), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(command(name, *args), capture_output=True, text=True, timeout=timeout,
+                          env=plain_environment())
     return Finished(name, done.stdout, done.stderr, done.returncode, time.perf_counter() - started)
 
 
@@ -271,7 +273,8 @@ def run_and_signal(name: str, *args: str, after: float, sig: int = signal.SIGINT
     out: list[str] = []
     err: list[str] = []
     ready = threading.Event()
-    with subprocess.Popen(command(name, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(command(name, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=plain_environment()) as proc:
         readers = [threading.Thread(target=_collect, args=(proc.stdout, out, ready), name="stdout-reader"),
                    threading.Thread(target=_collect, args=(proc.stderr, err), name="stderr-reader")]
         for reader in readers:

@@ -26,6 +26,7 @@ from typing import Any
 from helpers.cleanup import join_or_terminate
 from helpers.executors import EXECUTOR_KINDS, SerialExecutor, make_executor
 from helpers.i18n import _
+from helpers.subprocesses import plain_environment
 from helpers.timeline import Span, traced
 
 PER_TASK = "process-per-task"
@@ -374,7 +375,7 @@ def startup_in_fresh_python(
     argument = json.dumps([start_method, list(preload), workers, pools])
     done = subprocess.run(
         [sys.executable, "-c", _FRESH_PYTHON_SCRIPT, argument],
-        capture_output=True, text=True, timeout=timeout, check=False,
+        capture_output=True, text=True, timeout=timeout, check=False, env=plain_environment(),
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no error message"])[-1]

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.i18n import _
+from helpers.subprocesses import plain_environment
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # colour codes, in case a traceback has them anyway
 
@@ -122,12 +123,9 @@ def run_spawn_script(guarded: bool, timeout: float = 60) -> str:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "make_thumbnails.py"
         script.write_text(spawn_script_source(guarded), encoding="utf-8")
-        # No colours: from 3.13 a traceback is coloured when FORCE_COLOR is set, as it can be in a kernel.
-        plain = {**os.environ, "PYTHON_COLORS": "0", "NO_COLOR": "1"}
-        plain.pop("FORCE_COLOR", None)
         try:
             done = subprocess.run([sys.executable, script.name], cwd=folder, capture_output=True, text=True,
-                                  timeout=timeout, check=False, env=plain)
+                                  timeout=timeout, check=False, env=plain_environment())
         except subprocess.TimeoutExpired:
             return _("no answer within {seconds:.0f} s").format(seconds=timeout)
     stderr = ANSI_ESCAPE.sub("", done.stderr)

@@ -8,6 +8,7 @@ from typing import Any
 
 from helpers.checks.verdict import Verdict, verdict
 from helpers.i18n import _, ngettext
+from helpers.subprocesses import plain_environment
 
 __all__ = ["REPORT_WRITER", "check_report_is_complete", "check_stops_on_event"]
 
@@ -150,7 +151,6 @@ def check_report_is_complete(script: Any, timeout: float = 20) -> Verdict:
     fails, as a worker that never waits fails exercise 2.
     """
     import json
-    import os
     import subprocess
     import sys
     import tempfile
@@ -161,7 +161,7 @@ def check_report_is_complete(script: Any, timeout: float = 20) -> Verdict:
         program, report = Path(folder, "report_writer.py"), Path(folder, "report.txt")
         noted = Path(folder, "main_waits.json")
         program.write_text(script, encoding="utf-8")
-        env = dict(os.environ, COURSE_MAIN_WAITS=str(noted))
+        env = plain_environment({"COURSE_MAIN_WAITS": str(noted)})
         try:
             done = subprocess.run([sys.executable, "-c", _BOOTSTRAP, str(program), str(report)],
                                   capture_output=True, text=True, timeout=timeout, env=env)
