@@ -16,11 +16,12 @@ Which module serves which lesson:
 ======================  ====================================================================
 lesson                  modules
 ======================  ====================================================================
-every lesson            ``cleanup`` (nothing left running), ``subprocesses`` (programs run without colour), ``timeline`` (spans, Recorder,
+every lesson            ``cleanup`` (nothing left running), ``timeline`` (spans, Recorder,
                         Gantt charts), ``checks`` (self-checks, one module per lesson),
                         ``i18n`` and ``fonts`` (English or Chinese), ``paths`` (folders),
                         ``source`` (show module code highlighted), ``python_build`` (which
-                        Python, which build), ``widget_tools``
+                        Python, which build), ``machine`` (is it busy?), ``subprocesses``
+                        (programs run and shown without colour), ``widget_tools``
 00 why concurrency      ``setup_check`` (also ``python -m helpers``), ``workloads``,
                         ``identity``, ``responsiveness``, ``measure``, ``machine`` (is the
                         machine busy?)
