@@ -100,6 +100,17 @@ def test_a_lesson_page_folds_solutions_and_adds_the_run_box_and_stills(tmp_path)
     assert (tmp_path / "notebooks" / "zh-CN" / "_stills" / "00_x-1.png").read_bytes() == b"png"
 
 
+def test_a_solutions_hidden_explanation_is_folded_too(tmp_path):
+    nb = notebook(("markdown", "# 00 · Title"), ("code", "assert solved()"), ("markdown", "**Why.** Because."))
+    for cell in nb.cells[1:]:
+        cell.metadata = {"tags": ["solution"], "jupyter": {"source_hidden": True}}
+    page = editions.Page("lesson/00_x", tmp_path / "00_x.ipynb", "notebooks/00_x.ipynb")
+    staged = stage.lesson_page(nb, page, editions.ENGLISH, tmp_path, "owner/repo", "main")
+    folded = staged.cells[-1].source
+    assert folded.startswith("```{raw} html\n<details") and folded.rstrip().endswith("</details>\n```")
+    assert "**Why.** Because." in folded and "Show why the solution works" in folded
+
+
 def test_pages_of_each_edition_and_the_fallbacks(tmp_path):
     course = fixture_course.make(tmp_path)
     english = {p.key: p for p in editions.pages(course, editions.ENGLISH)}

@@ -18,6 +18,7 @@ Files are written only when their text changed, so Sphinx re-reads only those.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import shutil
@@ -184,6 +185,17 @@ def still_cell(index: int, info: dict, image: str | None, stem: str, edition: Ed
     return cell
 
 
+def folded_markdown(source: str, edition: Edition) -> str:
+    """A hidden markdown cell (a solution's explanation) folded as solutions are: click to open.
+
+    MyST renders the markdown between the two raw HTML pieces, so it keeps its formatting
+    inside the ``<details>`` element.
+    """
+    summary = html.escape(text(edition.code, "explanation_show"))
+    return "\n".join(["```{raw} html", f'<details class="course-solution-text"><summary>{summary}</summary>', "```",
+                      "", source, "", "```{raw} html", "</details>", "```"])
+
+
 def lesson_page(notebook: nbformat.NotebookNode, page: Page, edition: Edition, srcdir: Path,
                 repository: str, branch: str) -> nbformat.NotebookNode:
     """The staged lesson: run box after the first cell, solutions folded, stills after widgets."""
@@ -196,6 +208,8 @@ def lesson_page(notebook: nbformat.NotebookNode, page: Page, edition: Edition, s
         hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
         if cell.cell_type == "code" and ("solution" in tags or hidden) and "hide-input" not in tags:
             cell.metadata["tags"] = [*tags, "hide-input"]
+        if cell.cell_type == "markdown" and ("solution" in tags or hidden):
+            cell.source = folded_markdown(cell.source, edition)
         added = []
         if cell.cell_type == "code":
             kept = []
