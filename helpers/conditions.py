@@ -93,7 +93,7 @@ def run_withdrawals(
 
     def note(line: str) -> None:
         with served_lock:
-            log.append(f"{time.perf_counter() - recorder.origin:5.2f} s  {line}")
+            log.append(_("{seconds:5.2f} s  {event}").format(seconds=time.perf_counter() - recorder.origin, event=line))
 
     def customer(amount: int) -> None:
         name = threading.current_thread().name
