@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.executors import make_executor
-from helpers.i18n import _
+from helpers.i18n import N_, _
 
 
 def echo_length(payload: bytes) -> int:
@@ -69,6 +69,10 @@ def chunksize_costs(tasks: int = 20_000, chunksizes: Sequence[int] = (1, 10, 100
     return results
 
 
+UNIT_WORDS = {"ms": N_("milliseconds"), "s": N_("seconds")}  # the axis label
+BAR_LABELS = {"ms": N_("{value} ms"), "s": N_("{value} s")}  # a bar's figure, in the reader's units
+
+
 def plot_cost_bars(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: Any = None,
                    log: bool = False) -> Any:
     """One horizontal bar per setting, labelled with its cost in ``unit`` ("ms" or "s").
@@ -83,9 +87,11 @@ def plot_cost_bars(costs: Sequence[Cost], *, title: str, unit: str = "ms", ax: A
         _figure, ax = plt.subplots(figsize=(6, 2.6), constrained_layout=True)
     values = [c.seconds * scale for c in costs]
     bars = ax.barh([c.setting for c in costs], values, color="tab:purple")
-    ax.bar_label(bars, [f"{v:.3g} {unit}" if v < 1 else f"{v:.1f} {unit}" for v in values], padding=3, fontsize=8)
+    figures = [f"{v:.3g}" if v < 1 else f"{v:.1f}" for v in values]
+    ax.bar_label(bars, [_(BAR_LABELS[unit]).format(value=figure) for figure in figures], padding=3, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(_("{unit}, logarithmic scale").format(unit=unit) if log else unit)
+    word = _(UNIT_WORDS[unit])
+    ax.set_xlabel(_("{unit}, logarithmic scale").format(unit=word) if log else word)
     ax.set_title(title)
     if log and values and min(values) > 0:
         ax.set_xscale("log")

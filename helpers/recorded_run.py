@@ -34,6 +34,7 @@ class RecordedRun:
     origin: float = 0.0
     spans: list[Span] = field(default_factory=list)
     outcomes: dict[Span, str] = field(default_factory=dict)  # spans that ended in an exception: how
+    task_rows: set[str] = field(default_factory=set)  # rows (workers) that are asyncio tasks, not threads
 
     @property
     def peak(self) -> int:
@@ -53,7 +54,9 @@ def record_run(recorder: Recorder, title: str) -> Iterator[RecordedRun]:
     in a ``finally``, where ``sys.exc_info()`` names that exception) is noted in
     ``run.outcomes`` as "cancelled" (``asyncio.CancelledError``) or "raised", so
     the picture can show which bars were cut short, with no change to the
-    lesson's code.
+    lesson's code. A span added from inside the asyncio task it is named after
+    marks its row as a task's (``run.task_rows``), so the picture can say what
+    its rows are.
     """
     recorder.restart()
     run = RecordedRun(title, origin=recorder.origin)
@@ -63,6 +66,8 @@ def record_run(recorder: Recorder, title: str) -> Iterator[RecordedRun]:
         error = sys.exc_info()[1]
         if error is not None:
             run.outcomes[span] = CANCELLED if isinstance(error, asyncio.CancelledError) else RAISED
+        if _running_task_name() == span.thread:
+            run.task_rows.add(span.worker)
         plain_add(span)
 
     recorder.add = add  # type: ignore[method-assign]  # this instance only, for this run
@@ -74,15 +79,26 @@ def record_run(recorder: Recorder, title: str) -> Iterator[RecordedRun]:
         run.spans = list(recorder.spans)  # the run is over: nothing appends any more
 
 
+def _running_task_name() -> str | None:
+    """The name of the asyncio task running this code, or None in plain thread code."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop running in this thread
+        return None
+    return task.get_name() if task is not None else None
+
+
 def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, label_tasks: bool = True) -> Any:
     """The runs' timelines stacked on one time axis, each panel as tall as its rows need.
 
     A row is whoever did the work: a thread, or an asyncio task (rows are named
     without the process id, since every run here is one process). Past
     ``max_named_rows`` rows the row names are left out and the panel says how
-    many rows it has. ``label_tasks=False`` leaves the bars unnamed. Bars of the
-    same name have the same colour in every panel; bars cut short by
-    cancellation or an exception (``run.outcomes``) are hatched, with a legend.
+    many rows it has (and that each is a task, when they all are).
+    ``label_tasks=False`` leaves the bars unnamed. Bars of the same name have the
+    same colour in every panel; bars cut short by cancellation or an exception
+    (``run.outcomes``) are hatched, with a legend, and their names sit on a light
+    patch so that the hatching does not cross them.
     Returns the Figure.
     """
     import matplotlib.pyplot as plt
@@ -100,7 +116,8 @@ def plot_recorded_runs(runs: Sequence[RecordedRun], *, max_named_rows: int = 8, 
         _hatch_cut_short(ax, run)
         if n > max_named_rows:
             ax.set_yticks([])
-            ax.set_ylabel(_rows(n), fontsize=8)
+            all_tasks = bool(run.spans) and {s.worker for s in run.spans} <= run.task_rows
+            ax.set_ylabel(_rows(n, all_tasks), fontsize=8)
         else:
             names = [label.get_text().split(" · ", 1)[-1] for label in ax.get_yticklabels()]
             ax.set_yticks(ax.get_yticks(), names, fontsize=7)
@@ -124,11 +141,19 @@ def _hatch_cut_short(ax: Any, run: RecordedRun) -> None:
     for span, kind in run.outcomes.items():
         row = next((i for i, text in enumerate(rows) if text in (span.worker, span.thread)), None)
         if row is not None:
-            ax.barh(row, span.seconds, left=span.start - run.origin, height=0.7, facecolor="none",
+            left = span.start - run.origin
+            ax.barh(row, span.seconds, left=left, height=0.7, facecolor="none",
                     edgecolor="black", linewidth=0.4, hatch=HATCHES[kind])
+            for label in ax.texts:  # the bar's name, drawn over the hatching, on a light patch
+                x, y = label.get_position()
+                if y == row and left <= x <= left + span.seconds:
+                    label.set_bbox({"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.85,
+                                    "edgecolor": "none"})
 
 
-def _rows(n: int) -> str:
+def _rows(n: int, all_tasks: bool = False) -> str:
     from helpers.i18n import ngettext
 
+    if all_tasks:
+        return ngettext("{n} task, one row each", "{n} tasks, one row each", n).format(n=n)
     return ngettext("{n} row", "{n} rows", n).format(n=n)

@@ -192,6 +192,29 @@ def test_plot_recorded_runs_names_rows_or_counts_them():
     plt.close(fig)
 
 
+def test_plot_recorded_runs_says_when_its_rows_are_asyncio_tasks():
+    import asyncio
+
+    recorder = Recorder()
+
+    @recorder.traced("nap")
+    async def nap():
+        await asyncio.sleep(0)
+
+    async def main():
+        with record_run(recorder, "tasks") as run:
+            async with asyncio.TaskGroup() as group:
+                for i in range(12):
+                    group.create_task(nap(), name=f"task {i}")
+        return run
+
+    run = asyncio.run(main())
+    assert run.task_rows == {s.worker for s in run.spans} and len(run.task_rows) == 12
+    fig = plot_recorded_runs([run])
+    assert fig.axes[0].get_ylabel() == "12 tasks, one row each"
+    plt.close(fig)
+
+
 def test_run_in_own_loop_returns_results_and_raises_errors():
     async def answer():
         return 42
@@ -248,6 +271,8 @@ def test_record_run_notes_which_spans_were_cancelled_or_raised_and_the_plot_hatc
     assert "add" not in vars(recorder)  # the recorder is itself again
     fig = plot_recorded_runs([run])
     assert {p.get_hatch() for p in fig.axes[0].patches} >= {"//", "xx"}
+    names = [(t.get_text(), t.get_bbox_patch() is not None) for t in fig.axes[0].texts]
+    assert sorted(names) == [("fail", True), ("nap", False), ("nap", True)]  # only cut-short bars' names
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["cancelled: cut short", "ended by an exception"]
     plt.close(fig)
 

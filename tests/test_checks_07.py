@@ -94,7 +94,7 @@ def test_first_response_passes_right_answers_in_any_style(answer):
     (all_of_them, "waited for the slow requests"),
     (cancelled_but_not_awaited, "await them too"),
     (never_cancelled, "still running"),
-    (first_in_list_order, "first response to *arrive*"),
+    (first_in_list_order, "first response to arrive,"),
     (bare_coroutines, "create_task"),
     (the_response_itself, "len(response.content)"),
 ])

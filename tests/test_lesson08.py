@@ -76,6 +76,7 @@ def test_chunksize_costs_measure_each_setting():
 def test_plot_cost_bars_labels_bars():
     ax = plot_cost_bars([Cost("a", 0.002), Cost("b", 0.004)], title="t")
     assert [t.get_text() for t in ax.texts] == ["2.0 ms", "4.0 ms"]
+    assert ax.get_xlabel() == "milliseconds"
     plt.close(ax.figure)
 
 

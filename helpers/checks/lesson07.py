@@ -127,7 +127,7 @@ async def check_first_response(fn: Any) -> Verdict:
                                     "len(response.content)."))
     if got != sizes[names[1]]:
         if got in (sizes[names[0]], sizes[names[2]]):
-            return verdict(False, "", _("that is a slow photo's length: return the first response to *arrive*, "
+            return verdict(False, "", _("that is a slow photo's length: return the first response to arrive, "
                                         "not the first url's (asyncio.wait with return_when=FIRST_COMPLETED)."))
         return verdict(False, "", _("expected the fast photo's {size} bytes, got {got!r}.").format(
             size=sizes[names[1]], got=got))
