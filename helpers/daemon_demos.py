@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ def daemon_process(argv: list[str]) -> None:
     child.start()
     say("main", _("started daemon child pid {pid}").format(pid=child.pid))
     ticking.wait(timeout=30)  # a child started with spawn takes a moment to import its target
-    time.sleep(0.4)
+    time.sleep(0.45)  # half-way between two ticks, so the last tick and the exit cannot be confused
     say("main", _("parent leaves; multiprocessing will terminate its daemon child"))
 
 
@@ -180,6 +180,7 @@ def ping_pong(argv: list[str]) -> None:
     while not stop.is_set() and time.monotonic() < deadline:
         stop.wait(0.1)  # short waits: on Windows before 3.14, Ctrl+C cannot interrupt a long one
     stop.set()
+    say("main", _("stop is set; joining the players"))
     for p in players:
         p.join(timeout=2)
     say("main", _("all players joined") if not any(p.is_alive() for p in players) else _("a player did not stop"))
@@ -345,8 +346,13 @@ def _last_words(events: list[Event], within: float) -> list[Event]:
     return group
 
 
-def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None) -> Any:
+def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None,
+                terminated: Sequence[str] = ()) -> Any:
     """One row per actor, a dot per line it printed, its last words beside the last dot; a red line at the exit.
+
+    ``terminated`` names actors (a daemonic child) that multiprocessing's exit hook
+    terminates as the program exits: a red cross on their row at the exit says so,
+    since a terminated process prints nothing about it.
 
     Events too close together to tell apart (the worker's last tick and "finished")
     are drawn as a small column of dots, labelled together in order, so no event
@@ -382,6 +388,10 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     if exits:
         ax.axvline(exits[0], color="tab:red", linestyle="--", zorder=2,
                    label=_("program exits ({seconds:.2f} s)").format(seconds=exits[0]))
+        for actor in terminated:
+            if actor in actors:
+                ax.scatter([exits[0]], [actors.index(actor)], marker="X", s=90, color="tab:red", zorder=4,
+                           label=_("{actor} terminated at exit").format(actor=actor))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_xlim(0, right)
     ax.set_yticks(range(len(actors)), actors)
