@@ -354,10 +354,11 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None,
     terminates as the program exits: a red cross on their row at the exit says so,
     since a terminated process prints nothing about it.
 
-    Events too close together to tell apart (the worker's last tick and "finished")
-    are drawn as a small column of dots, labelled together in order, so no event
-    hides under another. A label near the right edge is written leftwards from its
-    dot, so no text runs past the figure; the legend sits outside the plot.
+    An actor's last events, when close together (the worker's last tick and
+    "finished"; "stop is set" just before "all players joined"), are drawn as a small
+    column of dots, labelled together in order, so no event hides under another and
+    no label covers a dot. A label near the right edge is written leftwards from the
+    column's first dot, so no text runs past the figure; the legend sits outside the plot.
     """
     import textwrap
 
@@ -373,7 +374,7 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None,
     step = 0.16  # rows between two stacked dots
     for row, actor in enumerate(actors):
         mine = [e for e in events if e.actor == actor]
-        last = _last_words(mine, within=0.015 * right)
+        last = _last_words(mine, within=0.08 * right)
         colour = f"C{row % 10}"
         earlier = mine[:len(mine) - len(last)]
         ax.scatter([e.seconds for e in earlier], [row] * len(earlier), s=40, zorder=3, color=colour)
@@ -382,7 +383,8 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None,
         leftwards = last[-1].seconds > 0.45 * right
         label = "\n".join(textwrap.fill(e.message, 48) for e in last)
         alone = len(last) == 1  # a single label goes above its dot; a column's label beside it, lines in order
-        ax.annotate(label, (last[-1].seconds, row), xytext=(-8 if leftwards else 8, 6 if alone else 0),
+        anchor = last[0].seconds if leftwards else last[-1].seconds  # the text never crosses the column's dots
+        ax.annotate(label, (anchor, row), xytext=(-8 if leftwards else 8, 6 if alone else 0),
                     textcoords="offset points", fontsize=8, ha="right" if leftwards else "left",
                     va="bottom" if alone else "center")
     if exits:
