@@ -73,10 +73,8 @@ def plot_lost_updates(runs: list[DepositRun], ax: Any = None, title: str | None 
     xs = range(len(runs))  # evenly spaced, labelled with the thread counts
     ax.bar([x - 0.2 for x in xs], [r.expected for r in runs], width=0.4, label=_("deposited"), color="tab:green")
     ax.bar([x + 0.2 for x in xs], [r.balance for r in runs], width=0.4, label=_("on the account"), color="tab:red")
-    for x, r in zip(xs, runs, strict=True):
-        if r.lost:
-            ax.annotate(_("lost {lost}").format(lost=r.lost), (x + 0.2, r.balance), ha="center", va="bottom",
-                        fontsize=8)
+    for x, r in zip(xs, runs, strict=True):  # every bar labelled, "lost 0" too, so none looks forgotten
+        ax.annotate(_("lost {lost}").format(lost=r.lost), (x + 0.2, r.balance), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(xs), [str(r.threads) for r in runs])
     ax.set_xlabel(_("threads depositing at once"))
     ax.set_ylabel(_("money"))

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ def daemon_process(argv: list[str]) -> None:
     child.start()
     say("main", _("started daemon child pid {pid}").format(pid=child.pid))
     ticking.wait(timeout=30)  # a child started with spawn takes a moment to import its target
-    time.sleep(0.4)
+    time.sleep(0.45)  # half-way between two ticks, so the last tick and the exit cannot be confused
     say("main", _("parent leaves; multiprocessing will terminate its daemon child"))
 
 
@@ -178,8 +178,9 @@ def ping_pong(argv: list[str]) -> None:
     say("main", _("ready"))
     deadline = time.monotonic() + duration
     while not stop.is_set() and time.monotonic() < deadline:
-        stop.wait(0.1)  # short waits: on Windows before 3.14, Ctrl+C cannot interrupt a long one
+        stop.wait(0.05)  # short waits: on Windows before 3.14, Ctrl+C cannot interrupt a long one
     stop.set()
+    say("main", _("stop is set; joining the players"))
     for p in players:
         p.join(timeout=2)
     say("main", _("all players joined") if not any(p.is_alive() for p in players) else _("a player did not stop"))
@@ -345,13 +346,19 @@ def _last_words(events: list[Event], within: float) -> list[Event]:
     return group
 
 
-def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None) -> Any:
+def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None,
+                terminated: Sequence[str] = ()) -> Any:
     """One row per actor, a dot per line it printed, its last words beside the last dot; a red line at the exit.
 
-    Events too close together to tell apart (the worker's last tick and "finished")
-    are drawn as a small column of dots, labelled together in order, so no event
-    hides under another. A label near the right edge is written leftwards from its
-    dot, so no text runs past the figure; the legend sits outside the plot.
+    ``terminated`` names actors (a daemonic child) that multiprocessing's exit hook
+    terminates as the program exits: a red cross on their row at the exit says so,
+    since a terminated process prints nothing about it.
+
+    An actor's last events, when close together (the worker's last tick and
+    "finished"; "stop is set" just before "all players joined"), are drawn as a small
+    column of dots, labelled together in order, so no event hides under another and
+    no label covers a dot. A label near the right edge is written leftwards from the
+    column's first dot, so no text runs past the figure; the legend sits outside the plot.
     """
     import textwrap
 
@@ -367,7 +374,7 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
     step = 0.16  # rows between two stacked dots
     for row, actor in enumerate(actors):
         mine = [e for e in events if e.actor == actor]
-        last = _last_words(mine, within=0.015 * right)
+        last = _last_words(mine, within=0.08 * right)
         colour = f"C{row % 10}"
         earlier = mine[:len(mine) - len(last)]
         ax.scatter([e.seconds for e in earlier], [row] * len(earlier), s=40, zorder=3, color=colour)
@@ -376,12 +383,17 @@ def plot_events(finished: Finished, *, title: str | None = None, ax: Any = None)
         leftwards = last[-1].seconds > 0.45 * right
         label = "\n".join(textwrap.fill(e.message, 48) for e in last)
         alone = len(last) == 1  # a single label goes above its dot; a column's label beside it, lines in order
-        ax.annotate(label, (last[-1].seconds, row), xytext=(-8 if leftwards else 8, 6 if alone else 0),
+        anchor = last[0].seconds if leftwards else last[-1].seconds  # the text never crosses the column's dots
+        ax.annotate(label, (anchor, row), xytext=(-8 if leftwards else 8, 6 if alone else 0),
                     textcoords="offset points", fontsize=8, ha="right" if leftwards else "left",
                     va="bottom" if alone else "center")
     if exits:
         ax.axvline(exits[0], color="tab:red", linestyle="--", zorder=2,
                    label=_("program exits ({seconds:.2f} s)").format(seconds=exits[0]))
+        for actor in terminated:
+            if actor in actors:
+                ax.scatter([exits[0]], [actors.index(actor)], marker="X", s=90, color="tab:red", zorder=4,
+                           label=_("{actor} terminated at exit").format(actor=actor))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_xlim(0, right)
     ax.set_yticks(range(len(actors)), actors)

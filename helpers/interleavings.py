@@ -199,8 +199,13 @@ def plot_schedules(key: str = "any", ax: Any = None) -> Any:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_bounds(0, 5.92)
-    ax.set_title(_("{interpreter}: {possible} of 20 orders can happen, {losing} of them lose an update").format(
-        interpreter=_(chosen.name), possible=counts.possible, losing=counts.losing), fontsize=10)
+    if counts.possible == len(schedules):  # no interpreter excluded: the orders on paper, before any Python
+        title = _("Every order, on paper: {losing} of {total} lose an update (a free-threaded build can produce "
+                  "all of them)").format(losing=counts.losing, total=len(schedules))
+    else:
+        title = _("{interpreter}: {possible} of 20 orders can happen, {losing} of them lose an update").format(
+            interpreter=_(chosen.name), possible=counts.possible, losing=counts.losing)
+    ax.set_title(title, fontsize=10)
     handles = [Patch(color=COLOURS[t], label=_("thread {name}").format(name=t)) for t in THREADS]
     if counts.possible < len(schedules):
         handles.append(Patch(color="0.85", label=_("greyed: cannot happen here")))

@@ -120,5 +120,5 @@ def test_plot_lost_updates_labels_each_thread_count():
     ax = plot_lost_updates(runs)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "4"]
     assert len(ax.patches) == 4
-    assert [t.get_text() for t in ax.texts] == ["lost 15"]
+    assert [t.get_text() for t in ax.texts] == ["lost 0", "lost 15"]  # every bar, the lossless one too
     plt.close(ax.figure)

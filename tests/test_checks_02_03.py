@@ -94,10 +94,42 @@ class LockOnlyTheWrite:
             self.value = value
 
 
-@pytest.mark.parametrize("answer", [Unlocked, NewLockEachCall, LockOnlyTheWrite])
-def test_safe_counter_fails_every_unprotected_update_on_every_run(answer):
+class LockOnlyTheRead:
+    def __init__(self):
+        self.value = 0
+        self.lock = threading.Lock()
+
+    def increment(self):
+        with self.lock:
+            value = self.value
+        self.value = value + one()
+
+
+class SlotsLockOnlyTheWrite:
+    __slots__ = ("guard", "value")
+
+    def __init__(self):
+        self.value = 0
+        self.guard = threading.RLock()
+
+    def increment(self):
+        value = self.value + one()
+        with self.guard:
+            self.value = value
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (Unlocked, "a Lock created inside increment() is a new lock each time"),
+    (NewLockEachCall, "a Lock created inside increment() is a new lock each time"),
+    (LockOnlyTheWrite, "covers the write but not the read"),
+    (SlotsLockOnlyTheWrite, "covers the write but not the read"),
+    (LockOnlyTheRead, "covers the read but is released before the write"),
+])
+def test_safe_counter_fails_every_unprotected_update_and_names_the_unprotected_step(answer, named):
     found = checks.check_safe_counter(answer)
-    assert not found and "same lock" in repr(found)
+    assert not found and named in repr(found)
+    assert "lock" in repr(found)
+    assert not [t for t in threading.enumerate() if t.name.startswith("probe-")]  # the probe leaves no thread behind
 
 
 def test_safe_counter_does_not_take_luck_for_safety():
@@ -372,9 +404,17 @@ def test_stopping_worker_names_each_mistake():
             ticks.append(time.perf_counter())
             stop.wait(0.05)
 
+    def waits_too_briefly(stop, ticks):
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            stop.wait(0.005)
+
     assert "only 1 tick" in repr(checks.check_stops_on_event(sleeps_long))
     assert "never waits" in repr(checks.check_stops_on_event(never_waits))
-    assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event))
+    too_brief = repr(checks.check_stops_on_event(waits_too_briefly))
+    assert "waits too briefly" in too_brief and "never waits" not in too_brief
+    ignored = repr(checks.check_stops_on_event(ignores_the_event))
+    assert "never checks `stop`" in ignored and "still running in this kernel" in ignored
     assert "never checks `stop`" in repr(checks.check_stops_on_event(ignores_the_event_and_ends_by_itself))
     def ends_after_a_few_ticks(stop, ticks):
         for _ in range(5):

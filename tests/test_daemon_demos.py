@@ -74,6 +74,8 @@ def test_ping_pong_stops_by_itself_and_takes_turns():
     assert turns[:4] == ["Ping!", "Pong!", "Ping!", "Pong!"]
     assert said.count("stopping") == 2
     assert any(e.message == "atexit: clean exit after time limit" for e in finished.events)
+    main = [e.message for e in finished.events if e.actor == "main"]
+    assert main.index("stop is set; joining the players") < main.index("all players joined")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
@@ -116,6 +118,16 @@ def test_plot_events_shows_every_event_of_a_close_ending_apart():
     dots = [tuple(point) for points in ax.collections for point in points.get_offsets()]
     assert len(dots) == 3 and len(set(dots)) == 3  # no dot hides another
     assert ax.get_legend() is not None
+    plt.close(ax.figure)
+
+
+def test_plot_events_marks_a_terminated_child_at_the_exit():
+    stdout = (" 0.010 main       started daemon child pid 4242\n 0.020 child      tick 1\n"
+              " 0.470 main       parent leaves\n 0.475 python     program exits\n")
+    ax = daemon_demos.plot_events(daemon_demos.Finished("daemon-process", stdout, "", 0, 0.5), terminated=["child"])
+    crosses = [c for c in ax.collections if c.get_label() == "child terminated at exit"]
+    assert len(crosses) == 1 and tuple(crosses[0].get_offsets()[0]) == (0.475, 1)  # on the child's row, at the exit
+    assert "child terminated at exit" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)
 
 

@@ -106,3 +106,11 @@ def test_the_overview_draws_every_order_and_greys_the_impossible(key):
     assert len(ax.patches) == 20 * 6
     assert (0.18 in alphas) == (tally(key).possible < 20)
     plt.close(ax.figure)
+
+
+def test_the_overview_of_every_order_is_titled_as_paper_work_not_as_one_interpreter():
+    """Shown before the lesson explains interpreters: a learner with the GIL must not read it as "not mine"."""
+    every = plot_schedules("any").get_title()
+    assert every.startswith("Every order, on paper: 18 of 20") and "free-threaded" in every
+    assert plot_schedules("gil").get_title().startswith("GIL, counter.value += 1")
+    plt.close("all")

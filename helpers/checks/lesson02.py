@@ -76,12 +76,92 @@ def check_safe_counter(cls: Any, threads: int = 8, times: int = 250, deadline: f
                                     "the check makes one() pause, which forces another thread to run between "
                                     "the read and the write, so only a lock can keep the count right."))
     if got != expected:
-        return verdict(False, "", _("{threads} threads x {times} increments should make {expected}, got {got}. "
-                                    "Every increment must hold the same lock around the read, one() and the write; "
-                                    "a Lock created inside increment() is a new lock each time and protects "
-                                    "nothing.").format(threads=threads, times=times, expected=expected, got=got))
+        found = _("{threads} threads x {times} increments should make {expected}, got {got}.").format(
+            threads=threads, times=times, expected=expected, got=got)
+        return verdict(False, "", found + " " + _unprotected_part(cls))
     return verdict(True, _("{expected} increments from {threads} threads, each switched away between its read "
                            "and its write: none lost.").format(expected=expected, threads=threads), "")
+
+
+class _Gate:
+    """Holds one thread ("first") at one step of ``increment`` and notes whether another ("second") reaches it.
+
+    The steps are the read of ``value``, the call to ``one()`` and the write of ``value``.
+    """
+
+    def __init__(self, step: str) -> None:
+        self.step = step
+        self.first: threading.Thread | None = None
+        self.second: threading.Thread | None = None
+        self.first_there, self.second_there, self.go = threading.Event(), threading.Event(), threading.Event()
+
+    def at(self, step: str) -> None:
+        if step != self.step:
+            return
+        if threading.current_thread() is self.first:
+            self.first_there.set()
+            self.go.wait(timeout=5)
+        elif threading.current_thread() is self.second:
+            self.second_there.set()
+
+    def pause(self) -> None:  # called by one(), as races._Forcing.pause is
+        self.at("one")
+
+
+def _second_gets_through(cls: Any, step: str, wait: float = 1.0) -> bool | None:
+    """While one thread is held at ``step`` of an increment, does a second thread's increment reach it too?
+
+    True: nothing shared stops the second thread there; False: it waits (a lock
+    held by the first covers that step); None: the probe could not tell.
+    """
+    from helpers import races
+
+    gate = _Gate(step)
+    previous, races._forcing = races._forcing, gate
+    try:
+        class Probe(cls):  # the learner's class, with its reads and writes of `value` noted
+            @property
+            def value(self) -> Any:
+                gate.at("read")
+                return self.__dict__.get("_probed_value")
+
+            @value.setter
+            def value(self, number: Any) -> None:
+                gate.at("write")
+                self.__dict__["_probed_value"] = number
+
+        counter = Probe()
+        first = threading.Thread(target=counter.increment, daemon=True, name="probe-first")
+        second = threading.Thread(target=counter.increment, daemon=True, name="probe-second")
+        gate.first, gate.second = first, second
+        first.start()
+        if not gate.first_there.wait(timeout=2):
+            return None
+        second.start()
+        through = gate.second_there.wait(timeout=wait)
+        gate.go.set()
+        first.join(timeout=5)
+        second.join(timeout=5)
+        return through
+    except Exception:  # a class that cannot be probed this way: the hint stays general
+        return None
+    finally:
+        gate.go.set()
+        races._forcing = previous
+
+
+def _unprotected_part(cls: Any) -> str:
+    """Name the step of a losing increment that no shared lock covers, found by holding one thread there."""
+    read_free = _second_gets_through(cls, "read")
+    write_free = _second_gets_through(cls, "write") if read_free else None
+    if read_free and write_free is False:
+        return _("Your lock covers the write but not the read: two threads read the same old value, and one "
+                 "write undoes the other. Take the lock before the read and hold it through one() and the write.")
+    if read_free is False and (_second_gets_through(cls, "one") or _second_gets_through(cls, "write")):
+        return _("Your lock covers the read but is released before the write: another thread reads the same old "
+                 "value in between. Hold it from the read, through one(), to the write.")
+    return _("Every increment must hold the same lock around the read, one() and the write; a Lock created "
+             "inside increment() is a new lock each time and protects nothing.")
 
 
 # --- exercise 02.2: transfer -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,9 @@ def check_stops_on_event(worker: Any) -> Verdict:
             ended.append(time.perf_counter())
 
     # A daemon here only as a safety net: if a wrong answer never returns, it must
-    # not keep the kernel from exiting. A correct answer ends before we return.
+    # not keep the kernel from exiting (in a running kernel the flag changes nothing:
+    # lesson 03). A correct answer ends before we return; a worker still running is
+    # ended at its next tick, which `ticks` then refuses, and the hint says so.
     thread = threading.Thread(target=guarded, name="exercise-worker", daemon=True)
     thread.start()
     time.sleep(RUN_FOR)
@@ -243,20 +246,28 @@ def check_stops_on_event(worker: Any) -> Verdict:
     thread.join(timeout=GIVE_UP_AFTER)
     late = time.perf_counter() - asked
     ticks.closed = True  # a worker that is still running dies at its next tick
+    left_running = _("It is still running in this kernel: its next tick ends it (the check refuses new ticks); "
+                     "if it never ticks again, restart the kernel.")
     if not stop.looked and thread.is_alive():
         return verdict(False, "", _("your worker never checks `stop`: it was still running {seconds:g} s after "
                                     "`stop` was set. Check the event on every round of the loop, "
-                                    "`while not stop.is_set():`.").format(seconds=GIVE_UP_AFTER))
+                                    "`while not stop.is_set():`.").format(seconds=GIVE_UP_AFTER) + " " + left_running)
     if thread.is_alive():
         return verdict(False, "", _("your worker was still running {seconds:g} s after `stop` was set: check the "
                                     "event on every round of the loop, and wait with `stop.wait(0.05)`, which ends "
-                                    "as soon as the event is set.").format(seconds=GIVE_UP_AFTER))
+                                    "as soon as the event is set.").format(seconds=GIVE_UP_AFTER) + " " + left_running)
     expected = round(RUN_FOR / 0.05)
     before = [t for t in ticks if t < asked]
-    if ticks.flooded or len(before) > 5 * expected:
+    gaps = sorted(later - earlier for earlier, later in itertools.pairwise(before))
+    typical = gaps[len(gaps) // 2] if gaps else 0.0
+    if ticks.flooded or (len(before) > 5 * expected and typical < 0.0005):
         return verdict(False, "", _("{count} ticks in {seconds:g} s: your loop never waits, so it keeps a core busy "
                                     "doing nothing. Wait about 0.05 s between ticks.").format(
             count=len(ticks), seconds=RUN_FOR))
+    if len(before) > 5 * expected:
+        return verdict(False, "", _("{count} ticks in {seconds:g} s: your worker waits too briefly, about {ms:.0f} ms "
+                                    "between ticks. Wait about 0.05 s.").format(
+            count=len(before), seconds=RUN_FOR, ms=typical * 1000))
     if errors:
         return verdict(False, "", _("your worker raised {error}").format(error=errors[0]))
     if not stop.looked and ended and ended[0] < asked:
