@@ -31,6 +31,7 @@ import gettext
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -131,6 +132,24 @@ def tidy(text: str) -> str:
     removes the space after Chinese punctuation, and leaves English untouched.
     """
     return _SPACE_AFTER_CJK_PUNCTUATION.sub("", text) if _language == CHINESE else text
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a notebook's output: a Chinese character takes two, not one.
+
+    Padding by characters (``f"{label:<18}"``) lines English up but not Chinese, whose
+    characters are twice as wide in a monospaced font; :func:`pad` counts columns.
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` columns, so that labels line up in every language.
+
+    Use it where ``f"{label:<18}"`` would be: ``print(pad(tr("this notebook:"), 18), value)``.
+    A label wider than ``width`` is returned whole.
+    """
+    return text + " " * max(0, width - display_width(text))
 
 
 def _follow_fonts() -> None:

@@ -25,13 +25,44 @@ from typing import Any
 
 from helpers.cleanup import join_or_terminate
 from helpers.executors import EXECUTOR_KINDS, SerialExecutor, make_executor
-from helpers.i18n import _
+from helpers.i18n import N_, _, ngettext
 from helpers.subprocesses import plain_environment
 from helpers.timeline import Span, traced
 
 PER_TASK = "process-per-task"
 KINDS: tuple[str, ...] = (*EXECUTOR_KINDS, PER_TASK)
 PER_TASK_TIMEOUT = 300.0  # seconds; a crashed child must not hang the notebook
+# What a learner reads for each kind: the code says "thread", a table or a plot "thread pool".
+EXECUTOR_LABELS = {
+    "serial": N_("serial"),
+    "thread": N_("thread pool"),
+    "process": N_("process pool"),
+    PER_TASK: N_("one process per task"),
+}
+
+
+def executor_label(kind: str) -> str:
+    """The name shown for an executor kind, in the learner's language (``"thread"`` -> "thread pool").
+
+    The kinds themselves (``"serial"``, ``"thread"``, ...) are code: arguments a learner
+    types. Tables, plots and widgets show these names instead, the same in each.
+    """
+    return _(EXECUTOR_LABELS[kind]) if kind in EXECUTOR_LABELS else kind
+
+
+def setting_label(kind: str, workers: int) -> str:
+    """A setting as a learner reads it: "serial", "thread pool, 2 workers", "one process per task (12 processes)".
+
+    Serial has no worker count to show, and one process per task has processes, not
+    workers: a count of "workers" there would contradict the lesson.
+    """
+    if kind == "serial":
+        return executor_label(kind)
+    if kind == PER_TASK:
+        return ngettext("one process per task ({n} process)", "one process per task ({n} processes)",
+                        workers).format(n=workers)
+    return ngettext("{executor}, {n} worker", "{executor}, {n} workers", workers).format(
+        executor=executor_label(kind), n=workers)
 
 
 @dataclass(frozen=True)
@@ -294,10 +325,10 @@ def point_from(traced_run: TracedRun, reference_seconds: float) -> Point:
 
 
 def table(points: Iterable[Point]) -> str:
-    """A Markdown table of points, for printing in a notebook or a README."""
+    """A Markdown table of points, for printing in a notebook or a README (executors by their shown names)."""
     lines = [_("| executor | workers | median s | speed-up |"), "|---|---:|---:|---:|"]
     for p in sorted(points, key=lambda p: (KINDS.index(p.executor) if p.executor in KINDS else 99, p.workers)):
-        lines.append(f"| {p.executor} | {p.workers} | {p.seconds:.3f} | {p.speedup:.2f}x |")
+        lines.append(f"| {executor_label(p.executor)} | {p.workers} | {p.seconds:.3f} | {p.speedup:.2f}x |")
     return "\n".join(lines)
 
 

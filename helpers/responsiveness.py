@@ -8,6 +8,12 @@ thread itself and hands it in (``start_thread``): the thread is what it teaches,
 the buttons and the bar are only the instrument. The logic is a plain class, so
 tests drive it without a browser; :meth:`ResponsivenessDemo.widget` only wires it
 to buttons.
+
+One run at a time: two threads moving one bar would teach nothing. While work is
+running, the Start buttons are disabled and :meth:`ResponsivenessDemo.work`
+refuses to start a second run (it returns at once and says so). The demo keeps the
+thread its button started and joins it before starting the next one; the lesson's
+cell joins the last one with :meth:`ResponsivenessDemo.wait`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from helpers.i18n import _
+from helpers.i18n import _, ngettext
 
 StartThread = Callable[[Callable[[], None]], threading.Thread]
 
@@ -44,20 +50,30 @@ class ResponsivenessDemo:
         self.progress = 0
         self.clicks = 0
         self.clicks_during_work = 0
+        self.refused = 0  # runs refused because one was already going
         self._worker: threading.Thread | None = None
-        self._busy = threading.Event()
+        self._running = threading.Lock()  # held by the one run that moves the bar
+        self._starting = threading.Event()  # a button started a thread that has not begun yet
         self._bar: Any = None
         self._label: Any = None
+        self._buttons: list[Any] = []
 
     # --- the logic -------------------------------------------------------------------
 
     @property
     def busy(self) -> bool:
-        return self._busy.is_set()
+        return self._starting.is_set() or self._running.locked()
 
     def work(self) -> None:
-        """The slow job itself: sleep a step at a time, reporting progress from 0."""
-        self._busy.set()
+        """The slow job itself: sleep a step at a time, reporting progress from 0.
+
+        Refuses (returns at once) while another run is going, whoever started it.
+        """
+        if not self._running.acquire(blocking=False):
+            self.refused += 1
+            self._show()
+            return
+        self._starting.clear()
         self.progress = 0
         self._show()
         try:
@@ -66,27 +82,34 @@ class ResponsivenessDemo:
                 self.progress = step
                 self._show()
         finally:
-            self._busy.clear()
+            self._running.release()
             self._show()
 
     def run_blocking(self) -> None:
         """Do the work in the calling thread: nothing else runs until it ends."""
-        if self.busy:
-            return
-        self.progress = 0
         self.work()
 
     def start_background(self) -> threading.Thread | None:
-        """Do the work in a thread started by ``start_thread``; return at once (None if already busy)."""
+        """Do the work in a thread started by ``start_thread``; return at once (None if already busy).
+
+        The thread of the previous press has finished by then (the demo is not busy):
+        it is joined first, so no thread this demo started is left unjoined.
+        """
         if self.busy:
+            self.refused += 1
+            self._show()
             return None
+        self.wait(timeout=1)  # the previous run's thread: finished, or finishing its last line
         self.progress = 0
-        self._busy.set()  # busy from now, not from when the thread gets going
+        self._starting.set()  # busy from now, not from when the thread gets going
         self._worker = self.start_thread(self.work)
         return self._worker
 
     def wait(self, timeout: float | None = 30) -> bool:
-        """Join the background thread, if any; True when no work is left running."""
+        """Join the thread the Start button started last, if any; True when it has finished.
+
+        Call it before starting the work some other way, so that two runs never share the bar.
+        """
         if self._worker is not None:
             self._worker.join(timeout)
             return not self._worker.is_alive()
@@ -102,12 +125,19 @@ class ResponsivenessDemo:
     # --- the widget ------------------------------------------------------------------
 
     def _show(self) -> None:
+        busy = self.busy
         if self._bar is not None:
             self._bar.value = self.progress
-            self._bar.bar_style = "info" if self.busy else "success"
+            self._bar.bar_style = "info" if busy else "success"
+        for button in self._buttons:
+            button.disabled = busy
         if self._label is not None:
-            self._label.value = _("clicks counted: {clicks} (while work was running: {during})").format(
+            text = _("clicks counted: {clicks} (while work was running: {during})").format(
                 clicks=self.clicks, during=self.clicks_during_work)
+            if self.refused:
+                text += " · " + ngettext("{n} start refused: one run at a time",
+                                         "{n} starts refused: one run at a time", self.refused).format(n=self.refused)
+            self._label.value = text
 
     def widget(self) -> Any:
         """Buttons to start the work either way, a bar, and a Click-me counter."""
@@ -122,5 +152,6 @@ class ResponsivenessDemo:
         blocking.on_click(lambda _: self.run_blocking())
         background.on_click(lambda _: self.start_background())
         clicker.on_click(self.click)
+        self._buttons = [blocking, background]
         self._show()
         return w.VBox([w.HBox([blocking, background]), self._bar, w.HBox([clicker, self._label])])

@@ -20,7 +20,7 @@ from typing import Any
 
 from helpers.executors import cpu_count
 from helpers.i18n import _, ngettext
-from helpers.measure import KINDS, PER_TASK, Point, TracedRun, run_traced
+from helpers.measure import KINDS, PER_TASK, Point, TracedRun, executor_label, run_traced, setting_label
 
 UNCOUNTED = ("serial", PER_TASK)  # settings with no worker count to choose
 
@@ -95,10 +95,10 @@ class ScalingExplorer:
         """One line on the last run and its setting's median, for the widget's status."""
         assert self.last is not None
         runs = ngettext("{n} run", "{n} runs", point.runs).format(n=point.runs)
-        return _("{executor}, {workers} workers: this run {seconds:.2f} s; median of {runs} {median:.2f} s, "
-                 "{speedup:.2f}x the serial median. Runs vary: press Run again to add one.").format(
-            executor=point.executor, workers=point.workers, seconds=self.last.seconds, runs=runs,
-            median=point.seconds, speedup=point.speedup)
+        return _("{setting}: this run {seconds:.2f} s; median of {runs} {median:.2f} s, "
+                 "{speedup:.2f}x the serial median. Runs vary: press Run a few more times to firm the point up."
+                 ).format(setting=setting_label(point.executor, point.workers), seconds=self.last.seconds,
+                          runs=runs, median=point.seconds, speedup=point.speedup)
 
     def figure(self) -> Any:
         """Speed-up plot of every setting so far, above the timeline of the last run."""
@@ -116,9 +116,9 @@ class ScalingExplorer:
                 self.last.spans,
                 origin=self.last.origin,
                 ax=bottom.subplots(),
-                title=_("Last run: {executor}, {workers} workers, {seconds:.2f} s "
+                title=_("Last run: {setting}, {seconds:.2f} s "
                         "(the gap before the first bars: starting the workers)").format(
-                    executor=self.last.executor, workers=self.last.workers, seconds=self.last.seconds),
+                    setting=setting_label(self.last.executor, self.last.workers), seconds=self.last.seconds),
             )
         return fig
 
@@ -128,7 +128,8 @@ class ScalingExplorer:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        choice = w.Dropdown(options=list(KINDS), value="thread", description=_("executor"))
+        choice = w.Dropdown(options=[(executor_label(kind), kind) for kind in KINDS], value="thread",
+                            description=_("executor"))
         slider = w.IntSlider(value=1, min=1, max=self.max_workers, description=_("workers"),
                              continuous_update=False)
         button = w.Button(description=_("Run"), button_style="primary", icon="play")
@@ -137,8 +138,8 @@ class ScalingExplorer:
 
         def on_run(_event: Any) -> None:
             button.disabled = True
-            status.value = html.escape(_("running {executor} with {workers} workers...").format(
-                executor=choice.value, workers=slider.value))
+            count = 1 if choice.value == "serial" else len(self.items) if choice.value == PER_TASK else slider.value
+            status.value = html.escape(_("running: {setting}...").format(setting=setting_label(choice.value, count)))
             try:
                 point = self.run(choice.value, slider.value)
                 status.value = html.escape(self.describe(point))

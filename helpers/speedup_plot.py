@@ -46,8 +46,10 @@ def plot_scaling(
 ) -> Any:
     """Two panels: wall time against workers, and speed-up with the ideal line.
 
-    The dotted vertical line marks the machine's cores: past it, more workers
-    cannot run at once. The figure's title ends with the Python build (GIL or
+    The dash-dotted vertical line marks the machine's cores: past it, more workers
+    cannot run at once. Serial and one process per task, which have no worker count
+    to vary, are horizontal dashed lines (serial with its point at 1 worker). The two
+    panels share one legend, below them. The figure's title ends with the Python build (GIL or
     free-threaded). Returns the Figure.
     """
     import matplotlib.pyplot as plt
@@ -76,6 +78,8 @@ def plot_scaling(
                                  p.workers).format(n=p.workers)
             for ax, value in ((time_ax, p.seconds), (speed_ax, p.speedup)):
                 ax.axhline(value, color=style["color"], linestyle="--", linewidth=1.2, label=label)
+                if kind == "serial":  # serial is one worker: its point sits at 1 on the workers axis
+                    ax.plot([1], [value], linestyle="none", **style)
         else:
             xs = [p.workers for p in mine]
             label = _("thread pool") if kind == "thread" else _("process pool")
@@ -94,8 +98,10 @@ def plot_scaling(
     time_ax.set_ylim(0, max((p.seconds for p in points), default=1) * 1.1)  # reference lines too
     speed_ax.set_ylabel(_("speed-up over serial (x)"))
     speed_ax.set_ylim(0, max(top, max((p.speedup for p in points), default=1)) * 1.1)
-    speed_ax.legend(fontsize="small", loc="upper left")
-    time_ax.legend(fontsize="small", loc="lower left")
+    # One legend for both panels, below them: inside a panel it covered the cores line or the data.
+    handles, labels = speed_ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3), fontsize="small",
+               frameon=False)
     time_ax.set_title(_("Wall time: lower is better"))
     speed_ax.set_title(_("Speed-up: higher is better"))
     build = build_label()

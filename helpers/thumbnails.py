@@ -39,7 +39,7 @@ from typing import BinaryIO, NamedTuple
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from helpers.executors import EXECUTOR_KINDS, make_executor, map_unordered
-from helpers.i18n import _, ngettext
+from helpers.i18n import _
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 DEFAULT_SIZES = (32, 64, 128)
@@ -101,11 +101,12 @@ class RunReport:
         return sum(len(r.outputs) for r in self.results)
 
     def summary(self) -> str:
-        workers = ngettext("{n} worker", "{n} workers", self.workers).format(n=self.workers)
+        from helpers.measure import setting_label  # here, not at the top: workers import this module
+
         return _("{files} files, {written} thumbnails written, {failed} failed, {seconds:.2f} s "
-                 "({executor}, {workers})").format(
+                 "({setting})").format(
             files=len(self.results), written=self.written, failed=len(self.failures), seconds=self.seconds,
-            executor=self.executor, workers=workers)
+            setting=setting_label(self.executor, self.workers))
 
 
 # --- finding images and naming outputs ---------------------------------------------
@@ -461,7 +462,7 @@ def _progress(results: Iterable[ImageResult], total: int, enabled: bool) -> Iter
         return results
     from tqdm.auto import tqdm
 
-    return tqdm(results, total=total, unit="image", desc="thumbnails")
+    return tqdm(results, total=total, unit=_("image"), desc=_("thumbnails"))
 
 
 # --- command line --------------------------------------------------------------------

@@ -185,7 +185,7 @@ def plot_timeline(
     A bar runs from the moment its task started to the moment it ended: that is
     time *in progress*, not time on a CPU. Two threads that take turns under the
     GIL draw overlapping bars, each twice as long as alone. Each task keeps one
-    colour; a bar carries its task's name, shortened to fit inside it. A row is
+    colour (:func:`task_colour`); a bar carries its task's name, shortened to fit inside it. A row is
     named by its thread (or asyncio task), and by its process id too when the
     spans come from more than one process: repeating one pid on every row would
     only hide the names that differ. Returns the matplotlib Axes.
@@ -198,12 +198,11 @@ def plot_timeline(
     first_start = {w: min(s.start for s in spans if s.worker == w) for w in {s.worker for s in spans}}
     workers = sorted(first_start, key=lambda w: (first_start[w], w))
     row = {w: i for i, w in enumerate(workers)}
-    colours = plt.get_cmap("tab10")
     by_start = sorted(spans, key=lambda s: s.start)
     label_tasks = label_tasks and len({s.task for s in spans}) > 1  # identical names tell nothing
     bar_label = _bar_label_class()
     for rank, s in enumerate(by_start):
-        colour = colours((s.index if s.index >= 0 else rank) % 10)
+        colour = task_colour(s.index if s.index >= 0 else rank)
         ax.barh(row[s.worker], s.seconds, left=s.start, height=0.7,
                 color=colour, edgecolor="black", linewidth=0.4, alpha=0.85)
         if label_tasks:
@@ -219,6 +218,19 @@ def plot_timeline(
     ax.set_title(_("Who ran what, when") if title is None else title)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def task_colour(index: int) -> Any:
+    """The colour of the item at ``index``: twenty distinct colours, then they repeat.
+
+    The first ten are matplotlib's usual ``tab10``; the next ten are their lighter
+    shades. With ten only, items 1 and 11 of a twelve-item run shared a colour, and
+    one worker running both drew what looked like a single long bar.
+    """
+    import matplotlib.pyplot as plt
+
+    shades = plt.get_cmap("tab20")  # dark and light of each hue, in pairs
+    return shades(2 * (index % 10) + (index // 10) % 2)
 
 
 def row_labels(spans: Sequence[Span], workers: Sequence[str]) -> list[str]:

@@ -144,6 +144,20 @@ def ignores_workers(task, items, workers):
         return list(pool.map(task, items))
 
 
+def one_thread_per_item(task, items, workers):
+    results = [None] * len(items)
+
+    def run(index):
+        results[index] = task(items[index])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(items))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
 LET_GO = threading.Event()
 
 
@@ -159,6 +173,7 @@ def leaves_threads_running(task, items, workers):
     (serial, "in the thread that called your function"),
     (forgets_return, "returned None"),
     (ignores_workers, "max_workers=workers"),
+    (one_thread_per_item, "4 threads you started yourself, for 4 items"),  # no pool to pass max_workers to
     (as_completed_order, "in the order of the items"),
     (lambda task, items, workers: 1 / 0, "ZeroDivisionError"),
     (lambda task, items, workers: tuple(right_with_a_with_block(task, items, workers)), "a tuple"),
@@ -283,6 +298,7 @@ def keeps_the_folder(infile, size):
     (keeps_the_folder, "Part of the source's folder stays in the path ('images')"),
     (keeps_the_extension, "ends in `.jpg`, whatever the source's extension (.JPG)"),
     (keeps_the_whole_name, "extension must not stay in the name"),
+    (lambda f, s: f"thumbnails/{Path(f).name.split('.')[0]}_{s}.jpg", "cut at its first dot"),
     (lambda f, s: 1 / 0, "ZeroDivisionError"),
     ("not a function", "define a function `thumbnail_name"),
     (lambda f, s: None, "`return` its answer"),

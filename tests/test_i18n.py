@@ -105,3 +105,16 @@ def test_a_spawned_worker_speaks_the_language_set_in_its_parent(speak):
     speak("zh_CN")
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
         assert pool.submit(_language_in_worker).result(timeout=120) == "zh_CN"
+
+
+@pytest.mark.parametrize(("text", "width"), [("", 0), ("serial", 6), ("串行", 4), ("本笔记本：", 10),
+                                             ("forkserver，预加载", 18), ("ÄÖ é", 4)])
+def test_display_width_counts_a_chinese_character_as_two_columns(text, width):
+    assert i18n.display_width(text) == width
+
+
+def test_pad_lines_up_english_and_chinese_labels_in_the_same_columns():
+    rows = [i18n.pad(label, 12) + "|" for label in ("serial", "一个工作进程", "线程池，2 个")]
+    assert [i18n.display_width(row) for row in rows] == [13, 13, 13]
+    assert rows[0] == "serial      |"
+    assert i18n.pad("a label too wide", 4) == "a label too wide"  # never cut

@@ -118,8 +118,31 @@ def test_run_traced_and_point_from():
 def test_table_lists_points_in_executor_then_worker_order():
     text = table([Point("thread", 2, 0.5, 2.0, 3), Point("serial", 1, 1.0, 1.0, 3), Point("thread", 1, 1.0, 1.0, 3)])
     rows = text.splitlines()[2:]
-    assert [r.split("|")[1].strip() + r.split("|")[2].strip() for r in rows] == ["serial1", "thread1", "thread2"]
+    assert [r.split("|")[1].strip() + r.split("|")[2].strip() for r in rows] == [
+        "serial1", "thread pool1", "thread pool2"]  # the names a learner reads, as in the plot's legend
     assert "2.00x" in rows[2]
+
+
+@pytest.mark.parametrize(("kind", "workers", "shown"), [
+    ("serial", 1, "serial"),
+    ("thread", 1, "thread pool, 1 worker"),
+    ("process", 4, "process pool, 4 workers"),
+    ("process-per-task", 12, "one process per task (12 processes)"),  # processes, not workers
+])
+def test_a_setting_is_shown_by_its_name_and_only_the_count_it_has(kind, workers, shown):
+    from helpers.measure import setting_label
+
+    assert setting_label(kind, workers) == shown
+
+
+def test_executor_names_are_shown_in_chinese_in_the_chinese_edition(monkeypatch):
+    from helpers import i18n
+    from helpers.measure import executor_label, setting_label
+
+    monkeypatch.setattr(i18n, "_language", i18n.CHINESE)
+    assert [executor_label(k) for k in ("serial", "thread", "process")] == ["串行", "线程池", "进程池"]
+    assert setting_label("thread", 2) == "线程池，2 个工作者"
+    assert "serial" not in table([Point("serial", 1, 1.0, 1.0, 3)])
 
 
 def test_pool_startup_seconds_is_positive_and_leaves_no_process():

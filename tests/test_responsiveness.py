@@ -69,3 +69,28 @@ def test_the_lessons_own_thread_starter_is_what_the_background_button_uses():
     box.children[0].children[1].click()
     assert demo.wait(timeout=5)
     assert [t.name for t in started] == ["the-lessons-thread"] and demo.progress == 3
+
+
+def test_work_started_any_other_way_while_a_run_is_going_is_refused_and_said():
+    demo = ResponsivenessDemo(steps=6, delay=0.05)
+    box = demo.widget()
+    blocking, background = box.children[0].children
+    label = box.children[2].children[1]
+    assert demo.start_background() is not None
+    assert blocking.disabled and background.disabled  # the buttons say it too
+    second = threading.Thread(target=demo.work)  # as the lesson's own cell would start it
+    second.start()
+    second.join(timeout=5)
+    assert not second.is_alive() and demo.refused == 1  # returned at once: one run moves the bar
+    assert "1 start refused" in label.value
+    assert demo.wait(timeout=5) and demo.progress == 6
+    assert not blocking.disabled and not background.disabled
+
+
+def test_each_press_joins_the_thread_of_the_press_before():
+    demo = ResponsivenessDemo(steps=2, delay=0.01)
+    first = demo.start_background()
+    assert demo.wait(timeout=5)
+    second = demo.start_background()
+    assert second is not first and not first.is_alive()
+    assert demo.wait(timeout=5)

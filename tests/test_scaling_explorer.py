@@ -35,6 +35,17 @@ def test_each_run_adds_to_its_setting_and_the_point_is_the_median(explorer, monk
     assert "median of 3 runs 0.50 s" in explorer.describe(point)
 
 
+def test_the_status_line_names_each_setting_with_the_count_it_has(explorer, monkeypatch):
+    class Run:
+        seconds = 0.5
+
+    monkeypatch.setattr("helpers.scaling_explorer.run_traced", lambda *a, **k: Run())
+    assert explorer.describe(explorer.run("thread", 1)).startswith("thread pool, 1 worker: this run")
+    assert explorer.describe(explorer.run("serial", 3)).startswith("serial: this run")
+    per_task = explorer.describe(explorer.run("process-per-task", 3))
+    assert per_task.startswith("one process per task (4 processes): this run") and "workers" not in per_task
+
+
 def test_serial_and_one_process_per_task_ignore_the_slider(explorer):
     assert explorer.setting("serial", 7) == ("serial", 1)
     assert explorer.setting("process-per-task", 7) == ("process-per-task", 4)
@@ -50,7 +61,8 @@ def test_run_rejects_settings_the_widget_cannot_make(explorer, executor, workers
 def test_slider_range_is_one_to_twice_the_cores(explorer):
     box = explorer.widget()
     assert (box.slider.min, box.slider.max) == (1, 2 * cpu_count())
-    assert set(box.choice.options) == {"serial", "thread", "process", "process-per-task"}
+    assert list(box.choice.options) == [("serial", "serial"), ("thread pool", "thread"), ("process pool", "process"),
+                                        ("one process per task", "process-per-task")]  # (shown, value)
     box.choice.value = "serial"
     assert box.slider.disabled
     box.choice.value = "process"
@@ -88,7 +100,7 @@ def test_figure_has_speedup_panels_the_build_and_the_last_timeline(explorer, tmp
     explorer.run("thread", 2)
     fig = explorer.figure()
     titles = [ax.get_title() for ax in fig.axes]
-    assert any(t.startswith("Last run: thread, 2 workers") for t in titles)
+    assert any(t.startswith("Last run: thread pool, 2 workers") for t in titles)
     assert "Speed-up: higher is better" in titles
     assert fig.axes[0].get_ylabel() == "wall time (s, one run each)"
     assert build_label() in "".join(text.get_text() for sub in fig.subfigs for text in sub.texts)

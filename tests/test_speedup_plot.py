@@ -49,3 +49,14 @@ def test_plot_scaling_x_axis_reaches_the_core_count_even_with_few_workers():
     fig = plot_scaling(POINTS[:3], cpu_count=8)
     assert 8 in list(fig.axes[1].get_xticks())
     plt.close(fig)
+
+
+def test_one_legend_below_the_panels_so_it_covers_neither_the_cores_line_nor_the_data():
+    fig = plot_scaling(POINTS, cpu_count=2, title="test")
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    assert "2 cores" in [text.get_text() for text in legend.get_texts()]
+    serial_marks = [line for line in fig.axes[1].get_lines() if list(line.get_xdata()) == [1] and
+                    line.get_marker() == "s"]
+    assert serial_marks, "serial is one worker: its point is drawn at 1"
+    plt.close(fig)

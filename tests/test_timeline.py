@@ -125,3 +125,14 @@ def test_the_same_item_keeps_its_colour_across_runs():
         colours.append({s.index: patch.get_facecolor() for s, patch in zip(by_start, ax.patches, strict=True)})
         plt.close(ax.figure)
     assert colours[0] == colours[1]
+
+
+def test_twelve_items_get_twelve_colours_so_one_workers_two_bars_never_look_like_one():
+    from helpers.timeline import task_colour
+
+    spans = [Span(f"item {i}", 1, f"request_{i % 6}", 0.2 * (i // 6), 0.2 * (i // 6) + 0.2, index=i)
+             for i in range(12)]
+    ax = plot_timeline(spans, origin=0.0)
+    assert len({patch.get_facecolor() for patch in ax.patches}) == 12  # items 1 and 11 differ
+    assert task_colour(0) == plt.get_cmap("tab10")(0) and task_colour(20) == task_colour(0)
+    plt.close(ax.figure)

@@ -123,6 +123,11 @@ def check_run_on_threads(fn: Callable[..., Any]) -> Verdict:
     if "self-check" in threads:
         return verdict(False, "", _("the work ran in the thread that called your function, "
                                     "not on a pool's threads. Use ThreadPoolExecutor(max_workers=workers)."))
+    if len(threads) != 2 and not made_a_pool:
+        return verdict(False, "", _("the work ran on {count} threads you started yourself, for {items} items; "
+                                    "with workers=2 it should run on 2 threads, each taking item after item. A "
+                                    "`ThreadPoolExecutor(max_workers=workers)` does exactly that.").format(
+            count=len(threads), items=len(who)))
     if len(threads) != 2:
         return verdict(False, "", _("the work ran on {count} threads; with workers=2 it should run on 2. "
                                     "Pass `max_workers=workers`.").format(count=len(threads)))
@@ -201,6 +206,7 @@ PATH_CASES = {
     "images/more/Kite.JPG": "thumbnails/Kite_32.jpg",
     "holiday photos/beach.png": "thumbnails/beach_32.jpg",
     "cat.jpeg": "thumbnails/cat_32.jpg",
+    "images/my.photo.jpg": "thumbnails/my.photo_32.jpg",  # only the last dot starts the extension
 }
 
 
@@ -219,6 +225,10 @@ def _name_hint(infile: str, got: str, expected: str) -> str:
     if got_path.suffix != ".jpg":
         return shown + " " + _("Every thumbnail is a JPEG, so its name ends in `.jpg`, whatever the source's "
                                "extension ({suffix}).").format(suffix=source.suffix)
+    if "." in source.stem and got_path.stem == f"{source.name.split('.')[0]}_32":
+        return shown + " " + _("The name was cut at its first dot, but only the last dot starts the extension "
+                               "({name!r} has two). `Path(infile).stem` removes just the last one.").format(
+            name=source.name)
     if source.suffix and source.suffix in got_path.stem:
         return shown + " " + _("The source's extension must not stay in the name: `Path(infile).stem` is the "
                                "name without folder and extension.")
