@@ -13,7 +13,6 @@ import math
 import multiprocessing
 import platform
 import sys
-import unicodedata
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.executors import cpu_count
-from helpers.i18n import _
+from helpers.i18n import _, display_width, pad
 from helpers.python_build import GilState, gil_state, import_watching_gil
 
 SUPPORTED = ((3, 11), (3, 15))  # oldest and newest Python the course is tested on
@@ -182,16 +181,6 @@ def run_checks(extra: list[Callable[[], Check]] | None = None) -> list[Check]:
     checks = [check_python(), check_gil(culprits=culprits), check_cpus(), *packages,
               check_images(), check_language(), check_font(), check_worker_import()]
     return checks + [make() for make in extra or []]
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal or a notebook: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` followed by spaces up to ``width`` display columns, so columns line up in Chinese too."""
-    return text + " " * max(0, width - display_width(text))
 
 
 def report(checks: list[Check]) -> str:

@@ -115,7 +115,8 @@ def test_report_ends_with_a_clear_verdict():
 
 
 def test_columns_line_up_when_names_are_chinese():
-    from helpers.setup_check import Check, display_width, pad, report
+    from helpers.i18n import display_width, pad
+    from helpers.setup_check import Check, report
 
     assert display_width("示例照片") == 8
     assert display_width("PIL") == 3
