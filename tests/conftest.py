@@ -1,16 +1,8 @@
 """Shared test settings: plots render off-screen."""
 
-import sys
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
-
-
-# --- Chinese edition (issue 14) ---
-# The developer tools (tools/translations.py and friends) are tested from here.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def pytest_configure(config):

@@ -12,13 +12,13 @@ the page, so it always shows the state saved by this build.
 
 from __future__ import annotations
 
-import os
 import re
+import sys
 from pathlib import Path
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for tools/
+from tools.browser import CHROMIUM  # noqa: E402 - the browser both test suites launch, launched the same way
+from tools.browser import CHROMIUM_ARGS as ARGS  # noqa: E402
 BOX = re.compile(r'<div class="course-still-shot course-still-shot-(\d+) docutils container">\n(?!<img)')
 # The widget's own extent: the union of its visible leaves (its boxes are as wide as the page).
 EXTENT = """(index) => {
