@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for tools/
-from tools.browser import CHROMIUM  # noqa: E402 - the browser both test suites launch, launched the same way
-from tools.browser import CHROMIUM_ARGS as ARGS  # noqa: E402
+# The browser both test suites launch, launched the same way.
+from tools.browser import CHROMIUM
+from tools.browser import CHROMIUM_ARGS as ARGS
+
 BOX = re.compile(r'<div class="course-still-shot course-still-shot-(\d+) docutils container">\n(?!<img)')
 # The widget's own extent: the union of its visible leaves (its boxes are as wide as the page).
 EXTENT = """(index) => {
