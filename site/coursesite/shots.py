@@ -12,6 +12,7 @@ the page, so it always shows the state saved by this build.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
