@@ -187,7 +187,7 @@ def run(interpreter: Interpreter, report: Report, log: Path | None = None) -> bo
     for method in methods_for(version, default):
         label = f"{method}, the default" if method == default else method
         ok &= stage(report, f"{version}: notebooks ({label})",
-                    interpreter.wrap([python, "tests/run_notebooks.py", method]), log)
+                    interpreter.wrap([python, "tests/run_notebooks.py", method, "--english"]), log)
     return ok
 
 

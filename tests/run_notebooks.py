@@ -1,6 +1,10 @@
 """Execute every lesson with nbval under one multiprocessing start method.
 
-    python tests/run_notebooks.py spawn [NOTEBOOK ...]
+    python tests/run_notebooks.py spawn [--english] [NOTEBOOK ...]
+
+Without notebooks: every English lesson, and the Chinese ones too under the platform's
+default start method (``--english`` leaves them out, as the Python matrix does: their
+code is the English code).
 
 The start method is set inside each kernel by an IPython start-up file in a
 temporary IPYTHONDIR, so the notebooks themselves stay exactly as learners see
@@ -38,22 +42,25 @@ warnings.filterwarnings("error", message="Glyph .* missing from font")
 """
 
 
-def default_notebooks(method: str) -> list[str]:
+def default_notebooks(method: str, chinese_too: bool = True) -> list[str]:
     """The English lessons (and the start-method check); the Chinese ones under the default method."""
     english = [ROOT / "tests" / "notebooks", *sorted((ROOT / "notebooks").glob("*.ipynb"))]
     chinese = [p for folder in CHINESE_FOLDERS for p in sorted(folder.glob("*.ipynb"))]
-    return [str(p) for p in english + (chinese if method == multiprocessing.get_start_method() else [])]
+    chinese_too = chinese_too and method == multiprocessing.get_start_method()
+    return [str(p) for p in english + (chinese if chinese_too else [])]
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
+    english_only = "--english" in argv  # the test matrix: the Chinese edition's code is the English code
+    argv = [a for a in argv if a != "--english"]
     method, notebooks = argv[0], argv[1:]
     if method not in multiprocessing.get_all_start_methods():
         print(f"start method {method!r} is not available on this platform: skipped")
         return 0
-    notebooks = notebooks or default_notebooks(method)
+    notebooks = notebooks or default_notebooks(method, chinese_too=not english_only)
     with tempfile.TemporaryDirectory(prefix="ipython-") as ipython_dir:
         startup = Path(ipython_dir, "profile_default", "startup")
         startup.mkdir(parents=True)
