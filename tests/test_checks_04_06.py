@@ -842,3 +842,47 @@ def test_never_raises_turns_a_surprise_into_a_failing_verdict():
     assert fragile(1)
     broken = fragile(0)
     assert isinstance(broken, checks.Verdict) and not broken and "ZeroDivisionError" in repr(broken)
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_reading_a_threads_frame_pauses_the_collector_and_puts_it_back(monkeypatch, collector_on):
+    # sys._current_frames() can hang 3.11 for ever if a collection runs inside it (gh-106883):
+    # the mailbox check hung `make test` that way once. The read must run with the collector off,
+    # and leave it as it found it.
+    import gc
+    import sys
+
+    from helpers.checks import lesson04
+
+    seen = []
+    real = sys._current_frames
+
+    def spy():
+        seen.append(gc.isenabled())
+        return real()
+
+    monkeypatch.setattr(sys, "_current_frames", spy)
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        stop = threading.Event()
+        waiter = threading.Thread(target=stop.wait, args=(10,), daemon=True)
+        waiter.start()
+        try:
+            assert wait_for_sleep(lesson04, waiter)
+        finally:
+            stop.set()
+            waiter.join(timeout=5)
+        assert seen and not any(seen)
+        assert gc.isenabled() is collector_on
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def wait_for_sleep(lesson04, thread, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if lesson04._asleep_in_a_condition(thread):
+            return True
+        time.sleep(0.01)
+    return False

@@ -74,9 +74,27 @@ class _Counted:
             vars(condition).pop("notify_all", None)
 
 
+def _frame_of(ident: int) -> Any:
+    """The frame ``ident``'s thread is running now, read with the collector paused.
+
+    On 3.11, ``sys._current_frames()`` holds the runtime's thread-list lock while it
+    allocates; a garbage collection started by that allocation can free a
+    ``threading.local``, whose clean-up takes the same lock, and the process hangs
+    for ever (CPython gh-106883, fixed in 3.12 and not backported). A learner's earlier
+    answers leave such garbage behind, so pause the collector if it is running.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return sys._current_frames().get(ident)
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _asleep_in_a_condition(thread: threading.Thread) -> bool:
     """Whether ``thread`` is, right now, inside ``Condition.wait`` (directly or via Queue, Event...)."""
-    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    frame = _frame_of(thread.ident) if thread.ident is not None else None
     while frame is not None:
         if frame.f_code is WAIT_CODE:
             return True
