@@ -2,8 +2,10 @@
 plausible wrong ones fail with a hint that names the mistake, and nothing makes a check raise."""
 
 import collections
+import gc
 import multiprocessing
 import queue
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -11,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import pytest
 
 from helpers import checks
+from helpers.checks import lesson04
+from helpers.checks.bounded import wait_until
 
 # --- lesson 04, exercise 1: a mailbox ---------------------------------------------------------
 
@@ -849,11 +853,6 @@ def test_reading_a_threads_frame_pauses_the_collector_and_puts_it_back(monkeypat
     # sys._current_frames() can hang 3.11 for ever if a collection runs inside it (gh-106883):
     # the mailbox check hung `make test` that way once. The read must run with the collector off,
     # and leave it as it found it.
-    import gc
-    import sys
-
-    from helpers.checks import lesson04
-
     seen = []
     real = sys._current_frames
 
@@ -869,7 +868,7 @@ def test_reading_a_threads_frame_pauses_the_collector_and_puts_it_back(monkeypat
         waiter = threading.Thread(target=stop.wait, args=(10,), daemon=True)
         waiter.start()
         try:
-            assert wait_for_sleep(lesson04, waiter)
+            assert wait_until(lambda: lesson04._asleep_in_a_condition(waiter), 5.0)
         finally:
             stop.set()
             waiter.join(timeout=5)
@@ -878,11 +877,3 @@ def test_reading_a_threads_frame_pauses_the_collector_and_puts_it_back(monkeypat
     finally:
         (gc.enable if was else gc.disable)()
 
-
-def wait_for_sleep(lesson04, thread, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if lesson04._asleep_in_a_condition(thread):
-            return True
-        time.sleep(0.01)
-    return False

@@ -83,12 +83,12 @@ def _frame_of(ident: int) -> Any:
     for ever (CPython gh-106883, fixed in 3.12 and not backported). A learner's earlier
     answers leave such garbage behind, so pause the collector if it is running.
     """
-    paused = gc.isenabled()
+    was_on = gc.isenabled()
     gc.disable()
     try:
         return sys._current_frames().get(ident)
     finally:
-        if paused:
+        if was_on:
             gc.enable()
 
 
